@@ -1,0 +1,308 @@
+"""Write the rule pipeline's pattern files under ``configs/patterns/``.
+
+The patterns are built from general English lexicons (institution head nouns,
+number words, demonyms, victim nouns, evaluative cues) so they carry over to
+countries and years the corpus does not hold. Only ``org_gazetteer.jsonl`` is
+learned from text: names defined with an acronym (``Ministry of Interior (MOI)``)
+in corpus passages of *train* countries only (``annotations/splits.json``), so
+neither dev nor test countries leak into the rules.
+
+    python scripts/build_patterns.py    # rewrites configs/patterns/*.jsonl
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "configs" / "patterns"
+CORPUS = ROOT.parent / "shared" / "corpus" / "tip_passages.jsonl"
+SPLITS = ROOT / "annotations" / "splits.json"
+
+# ---------------------------------------------------------------- ORG
+ORG_HEADS = [
+    "Ministry", "Police", "Unit", "Directorate", "Commission", "Office", "Prosecution", "Inspectorate", "Court",
+    "Congress", "Council", "Committee", "Agency", "Bureau", "Department", "Authority", "Service", "Secretariat",
+    "Institute", "Division", "Board", "Parliament", "Assembly", "Senate", "Tribunal", "Judiciary", "Constabulary",
+    "Force", "Gendarmerie", "Guard", "Administration", "Center", "Centre", "Commissioner", "Ombudsman",
+    "Organization", "Organisation", "Foundation", "Coalition", "Federation", "Association", "Cabinet", "Presidency",
+    "Prosecutor", "Prosecutors", "Army", "Navy", "Command", "Corps", "Mission", "Fund", "Taskforce", "Ministries",
+]
+ORG_DESC_HEADS = [
+    "ministry", "police", "unit", "directorate", "commission", "office", "inspectorate", "court", "congress",
+    "council", "committee", "agency", "bureau", "department", "authority", "secretariat", "parliament", "judiciary",
+    "gendarmerie", "constabulary", "ombudsman", "taskforce", "force", "service", "prosecution",
+]
+ORG_DESC_MODS = [
+    "national", "specialized", "specialised", "public", "labor", "labour", "federal", "state", "supreme", "high",
+    "central", "special", "provincial", "municipal", "immigration", "border", "investigative", "criminal",
+    "judicial", "prosecution", "prosecutor", "prosecutorial", "anti", "-", "trafficking", "anti-trafficking",
+    "human", "police", "tourist", "tourism", "interior", "justice", "women", "protection", "welfare", "social",
+    "migration", "general", "attorney", "interagency", "inter", "ministerial", "counter", "economic", "financial",
+    "intelligence", "coast", "military", "defense", "defence", "health", "education", "foreign", "affairs",
+    "consular", "employment", "manpower", "overseas", "family", "task", "steering", "coordinating", "coordination",
+    "technical", "executive", "permanent", "parliamentary", "constitutional", "appeals", "district", "cybercrime",
+    "child", "children", "gender", "victim", "victims", "witness", "crimes", "crime", "organized", "serious",
+    "investigation", "investigations", "detective", "judicial", "prosecutor's", "prosecutor’s", "general's",
+    "general’s", "in", "persons",
+]
+NAME_CONNECTORS = ["of", "for", "on", "against", "to", "and"]
+DETERMINERS = ["the", "a", "an", "this", "these", "that", "those", "its", "their", "his", "her", "our", "although",
+               "however", "in", "during", "while", "when", "since", "after", "before"]
+NOT_ORG_WORDS = ["government", "governments", "tier", "watch", "list", "report", "law", "act", "plan", "program",
+                 "programme", "protocol", "decree", "code", "strategy", "policy", "convention", "database"]
+INTERNATIONAL_BODIES = [
+    "IOM", "International Organization for Migration", "UNODC", "UN Office on Drugs and Crime",
+    "United Nations Office on Drugs and Crime", "UNICEF", "ILO", "International Labor Organization",
+    "International Labour Organization", "UNHCR", "UN High Commissioner for Refugees", "OSCE", "European Union",
+    "EU", "INTERPOL", "Interpol", "Europol", "UN", "United Nations", "UNDP", "UNFPA", "UN Women", "USAID", "ECOWAS",
+    "ASEAN", "African Union", "Council of Europe", "GRETA", "World Bank", "Red Cross",
+    "International Committee of the Red Cross", "ICRC", "Salvation Army", "La Strada", "Caritas", "OHCHR", "FBI",
+    "Department of State", "U.S. Department of State", "Frontex", "OAS", "SADC", "SAARC", "IACHR", "UNOCHA",
+]
+
+# ---------------------------------------------------------------- QUANTITY
+NUMBER_WORDS = [
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+    "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
+]
+SCALE_WORDS = ["hundred", "thousand", "million", "billion", "trillion"]
+DIGITS = r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
+BOUNDS = [
+    ["more", "than"], ["at", "least"], ["over"], ["approximately"], ["about"], ["nearly"], ["almost"], ["up", "to"],
+    ["fewer", "than"], ["less", "than"], ["an", "estimated"], ["estimated"], ["roughly"], ["around"], ["some"],
+    ["upwards", "of"], ["in", "excess", "of"], ["no", "fewer", "than"], ["no", "less", "than"], ["close", "to"],
+    ["at", "most"], ["under"], ["below"], ["exceeding"], ["no", "more", "than"],
+]
+CURRENCY_WORDS = [
+    "dollars", "euros", "pounds", "soles", "pesos", "rupees", "taka", "naira", "shillings", "dinars", "dirhams",
+    "riyals", "rials", "baht", "ringgit", "yuan", "won", "yen", "lira", "leu", "lei", "lek", "rand", "kwacha",
+    "cedis", "francs", "usd", "eur", "gbp",
+]
+CURRENCY_SYMBOLS = ["$", "US$", "€", "£", "¥", "₹"]
+FRACTION_WORDS = ["half", "third", "thirds", "quarter", "quarters", "fifth", "fifths"]
+
+# ---------------------------------------------------------------- POPULATION
+STRONG_HEADS = ["victims", "victim", "survivors", "survivor", "girls", "girl", "boys", "boy", "children", "child",
+                "adults", "adult", "women", "woman", "men", "man", "minors", "minor", "migrants", "migrant",
+                "refugees", "refugee", "orphans", "juveniles"]
+WEAK_HEADS = ["workers", "worker", "persons", "individuals", "people", "populations", "population", "laborers",
+              "labourers", "youth", "soldiers", "beggars", "brides", "seekers", "nationals", "citizens",
+              "fishermen", "domestics", "families", "students", "communities", "returnees"]
+POP_MODS = [
+    "potential", "suspected", "identified", "presumed", "possible", "alleged", "presumptive", "foreign", "child",
+    "adult", "female", "male", "minor", "young", "unaccompanied", "accompanying", "vulnerable", "undocumented",
+    "irregular", "trafficking", "sex", "labor", "labour", "forced", "trafficked", "transgender", "lgbti", "lgbtqi",
+    "lgbtqi+", "lgbt", "gay", "disabled", "indigenous", "rural", "street", "domestic", "migrant", "stateless",
+    "displaced", "internally", "homeless", "human", "girl", "boy", "women", "teenage", "adolescent", "underage",
+    "unemployed", "impoverished", "poor", "marginalized", "ethnic", "minority", "religious", "orphaned",
+    "refugee", "asylum", "-", "certified", "confirmed", "official", "registered", "former", "repatriated",
+    "returning", "returned", "deported", "exploited", "seasonal", "contract", "low", "skilled", "low-skilled",
+    "unskilled", "construction", "agricultural", "farm", "factory", "garment", "fishing", "sex-trafficking",
+    "labor-trafficking", "afro", "descendant", "afro-descendant", "tribal", "local", "overseas", "guest",
+]
+WEAK_HEAD_MODS = ["migrant", "foreign", "domestic", "vulnerable", "trafficked", "undocumented", "irregular",
+                  "displaced", "stateless", "seasonal", "contract", "low", "skilled", "unskilled", "construction",
+                  "agricultural", "farm", "factory", "garment", "fishing", "child", "refugee", "asylum", "street",
+                  "indigenous", "marginalized", "guest", "overseas", "exploited", "-", "sex", "low-skilled"]
+POST_OF_MODS = ["human", "sex", "labor", "labour", "forced", "domestic", "debt", "sexual", "child", "commercial",
+                "organ", "transnational", "internal", "cross", "-", "border", "cross-border"]
+POST_HEADS = ["trafficking", "labor", "labour", "servitude", "exploitation", "begging", "bondage", "marriage",
+              "slavery", "criminality", "prostitution"]
+DEMONYMS = """Afghan Albanian Algerian American Andorran Angolan Antiguan Argentine Argentinian Armenian Australian
+Austrian Azerbaijani Bahamian Bahraini Bangladeshi Barbadian Belarusian Belgian Belizean Beninese Bhutanese Bolivian
+Bosnian Botswanan Brazilian British Bruneian Bulgarian Burkinabe Burmese Burundian Cambodian Cameroonian Canadian
+Cape Verdean Central African Chadian Chilean Chinese Colombian Comoran Congolese Costa Rican Croatian Cuban Cypriot
+Czech Danish Djiboutian Dominican Dutch Ecuadorian Egyptian Emirati Equatoguinean Eritrean Estonian Eswatini
+Ethiopian Fijian Filipino Filipina Finnish French Gabonese Gambian Georgian German Ghanaian Greek Grenadian
+Guatemalan Guinean Guyanese Haitian Honduran Hungarian Icelandic Indian Indonesian Iranian Iraqi Irish Israeli
+Italian Ivorian Jamaican Japanese Jordanian Kazakh Kazakhstani Kenyan Kiribati Korean Kosovar Kuwaiti Kyrgyz Lao
+Laotian Latvian Lebanese Basotho Liberian Libyan Lithuanian Luxembourgish Macedonian Malagasy Malawian Malaysian
+Maldivian Malian Maltese Marshallese Mauritanian Mauritian Mexican Micronesian Moldovan Mongolian Montenegrin
+Moroccan Mozambican Namibian Nauruan Nepali Nepalese Nicaraguan Nigerien Nigerian Norwegian Omani Pakistani
+Palauan Palestinian Panamanian Papua Paraguayan Peruvian Polish Portuguese Qatari Romanian Russian Rwandan Samoan
+Saudi Senegalese Serbian Seychellois Sierra Leonean Singaporean Slovak Slovenian Somali South African Spanish
+Sri Lankan Sudanese Surinamese Swazi Swedish Swiss Syrian Taiwanese Tajik Tanzanian Thai Timorese Togolese Tongan
+Trinidadian Tunisian Turkish Turkmen Tuvaluan Ugandan Ukrainian Uruguayan Uzbek Vanuatuan Venezuelan Vietnamese
+Yemeni Zambian Zimbabwean Rohingya Roma Romani Uyghur Uighur Kurdish Yezidi Yazidi Bedouin Tamil Karen Hmong
+Vietnamese-origin Central-American African Asian European Latin Arab Caribbean Balkan""".split()
+
+# ---------------------------------------------------------------- ASSESSMENT
+NEG_AUX = ["did", "does", "do", "has", "have", "had", "could", "would", "will", "can"]
+ADVS = ["not", "n't", "fully", "wholly", "adequately", "effectively", "consistently", "always", "often", "still",
+        "generally", "systematically", "proactively", "sufficiently", "yet", "significantly", "also", "largely",
+        "severely", "seriously", "reportedly", "further", "substantially", "considerably", "notably", "overall",
+        "again", "frequently", "sometimes", "routinely", "never", "only", "consistently", "meaningfully"]
+EVAL_NEG = ["inadequate", "insufficient", "limited", "weak", "poor", "lacking", "uneven", "unclear", "ineffective",
+            "inconsistent", "minimal", "low", "slow", "lax", "deficient", "underfunded", "understaffed",
+            "unavailable", "inaccessible", "negligible", "modest", "incomplete", "rare", "sporadic", "lacked"]
+EVAL_POS = ["robust", "strong", "adequate", "effective", "sufficient", "good", "comprehensive", "successful",
+            "proactive", "improved", "well-functioning"]
+BE = ["was", "were", "is", "are", "remained", "remain", "remains", "been", "be", "seemed", "appeared", "became"]
+MANNER_NEG = ["unevenly", "inconsistently", "poorly", "inadequately", "insufficiently", "ineffectively", "rarely",
+              "seldom"]
+EFFORT_OBJ = ["efforts", "effort", "capacity", "funding", "budget", "resources", "support", "cooperation",
+              "coordination", "allocation", "allocations", "investigations", "prosecutions", "convictions",
+              "number", "law", "enforcement", "protection", "prevention", "prosecution", "oversight", "ability",
+              "engagement", "awareness", "collaboration", "training", "trainings", "services", "assistance"]
+CHANGE_POS = ["increased", "improved", "strengthened", "expanded", "enhanced", "doubled", "tripled", "boosted",
+              "bolstered"]
+CHANGE_NEG = ["decreased", "reduced", "cut", "weakened", "declined", "diminished", "curtailed", "halted",
+              "suspended", "scaled"]
+POSSESSIVE_OPT = {"LOWER": {"IN": ["its", "their", "the", "overall", "his", "her"]}, "OP": "?"}
+RESULT_VERBS = ["prosecuted", "convicted", "identified", "investigated", "initiated", "sentenced", "reported",
+                "referred", "assisted", "arrested", "obtained", "achieved", "trained", "inspected"]
+
+
+def tok_in(words: list[str], op: str | None = None, attr: str = "LOWER") -> dict:
+    d: dict = {attr: {"IN": words}}
+    if op:
+        d["OP"] = op
+    return d
+
+
+def org_patterns() -> list[dict]:
+    name_tok = {"TEXT": {"REGEX": r"^(?:[A-Z][\w’'.]*|-|&)$"}, "LOWER": {"NOT_IN": DETERMINERS + NOT_ORG_WORDS}}
+    cont_tok = {"TEXT": {"REGEX": r"^(?:[A-Z][\w’'.]*|-|&)$"},
+                "LOWER": {"NOT_IN": DETERMINERS + NOT_ORG_WORDS + ["ministry", "department"]}}
+    head = tok_in(ORG_HEADS, attr="TEXT")
+    pats = [[{**name_tok, "OP": "+"}, head]]
+    for extra_groups in range(0, 4):
+        p = [{**name_tok, "OP": "*"}, head, tok_in(NAME_CONNECTORS[:-1]), {"LOWER": "the", "OP": "?"},
+             {**cont_tok, "OP": "+"}]
+        for _ in range(extra_groups):
+            p += [tok_in(NAME_CONNECTORS), {"LOWER": "the", "OP": "?"}, {**cont_tok, "OP": "+"}]
+        pats.append(p)
+    pats.append([tok_in(ORG_DESC_MODS, "+"), tok_in(ORG_DESC_HEADS)])
+    pats.append([{"LOWER": "task"}, {"LOWER": "force"}])
+    out = [{"label": "ORG", "pattern": p, "id": "org-name"} for p in pats]
+    out += [{"label": "ORG", "pattern": name, "id": "org-international"} for name in INTERNATIONAL_BODIES]
+    return out
+
+
+def gazetteer_patterns() -> list[dict]:
+    """Names defined with an acronym in train-country passages; the acronym is kept too."""
+    splits = json.loads(SPLITS.read_text(encoding="utf-8"))
+    train_countries = set(splits["countries"]["train"])
+    rx = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:[A-Z][\w'’-]*|of|and|for|the|on|against|to)\s+)*)\(([A-Z][A-Za-z]*[A-Z]+)\)")
+    heads = set(ORG_HEADS)
+    names: set[str] = set()
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["country"] not in train_countries:
+            continue
+        for m in rx.finditer(row["text"]):
+            name = m.group(1).split("\n")[-1].strip()
+            name = re.sub(r"^(?:(?:The|Although|However|In|While|When|Its|Their)\s+(?:the\s+)?)+", "", name)
+            name = re.sub(r"[’']s$", "", name).strip()
+            words = name.split()
+            if not words or not heads & set(re.split(r"[\s-]+", name)) or words[0] in ("of", "and", "the"):
+                continue
+            names.update((name, m.group(2)))
+    return [{"label": "ORG", "pattern": n, "id": "org-gazetteer"} for n in sorted(names)]
+
+
+def quantity_patterns() -> list[dict]:
+    digits = {"TEXT": {"REGEX": DIGITS}}
+    words = [tok_in(NUMBER_WORDS), tok_in(NUMBER_WORDS + ["and", "-"], "*"), tok_in(NUMBER_WORDS)]
+    cores = [[digits], [tok_in(NUMBER_WORDS)], words]
+    scale = tok_in(SCALE_WORDS, "?")
+    pats = []
+    for core in cores:
+        base = core + [scale]
+        pats += [base, base + [tok_in(["percent", "%"], attr="LOWER")], base + [tok_in(CURRENCY_WORDS)]]
+        pats.append([tok_in(CURRENCY_SYMBOLS, attr="TEXT")] + base)
+        pats.append([tok_in(["usd", "eur", "gbp"])] + base)
+        for b in BOUNDS:
+            bound = [{"LOWER": w} for w in b]
+            pats += [bound + base, bound + base + [tok_in(["percent", "%"])],
+                     bound + [tok_in(CURRENCY_SYMBOLS, attr="TEXT")] + base]
+    num = [{"TEXT": {"REGEX": DIGITS + "|^(?:" + "|".join(NUMBER_WORDS) + ")$"}}]
+    pats.append(num + [tok_in(["to", "-", "–", "and"])] + num + [scale])
+    pats.append([{"LOWER": {"IN": ["twice", "thrice"]}}])
+    pats.append([tok_in(["one", "two", "three", "a"]), {"TEXT": "-", "OP": "?"}, tok_in(FRACTION_WORDS)])
+    pats.append([tok_in(["almost", "nearly", "about", "approximately", "more", "over", "roughly"], "?"),
+                 {"LOWER": "than", "OP": "?"}, {"LOWER": "half"}])
+    return [{"label": "QUANTITY", "pattern": p, "id": "quantity"} for p in pats]
+
+
+def population_patterns() -> list[dict]:
+    demonym = {"TEXT": {"IN": DEMONYMS}}
+    mods_any = [{"LOWER": {"IN": POP_MODS}, "OP": "*"}]
+    pats = []
+    for lead in ([], [demonym], [demonym, {"LOWER": "and"}, demonym]):
+        pats.append(lead + mods_any + [tok_in(STRONG_HEADS)])
+        pats.append(lead + mods_any + [tok_in(WEAK_HEAD_MODS)] + [tok_in(WEAK_HEADS)])
+        pats.append(lead + mods_any + [tok_in(["victims", "victim", "survivors", "survivor"]), {"LOWER": "of"},
+                                       tok_in(POST_OF_MODS, "*"), tok_in(POST_HEADS)])
+    pats.append([demonym, tok_in(WEAK_HEADS)])
+    pats.append([{"LOWER": "asylum"}, {"TEXT": "-"}, {"LOWER": "seekers"}])
+    return [{"label": "POPULATION", "pattern": p, "id": "population"} for p in pats]
+
+
+def assessment_patterns() -> list[dict]:
+    adv = tok_in(ADVS, "*")
+    P = []
+
+    def add(polarity: str, pattern: list[dict], cue: str, start: int = 0) -> None:
+        P.append({"label": "ASSESSMENT", "polarity": polarity, "id": cue, "start": start, "pattern": pattern})
+
+    add("negative", [tok_in(NEG_AUX), tok_in(["not", "n't", "never"]), adv, {"IS_ALPHA": True}], "failure")
+    add("negative", [tok_in(["failed", "fails", "fail", "failing"]), {"LOWER": "to"}], "failure")
+    add("negative", [adv, tok_in(["lacked", "lacks", "lack"]), {"IS_ALPHA": True}], "lack")
+    add("negative", [tok_in(BE), adv, tok_in(EVAL_NEG)], "evaluative")
+    add("positive", [tok_in(BE), adv, tok_in(EVAL_POS)], "evaluative")
+    add("negative", [tok_in(BE), adv, tok_in(["not"]), adv, tok_in(EVAL_POS)], "evaluative")
+    add("negative", [tok_in(BE), adv, tok_in(MANNER_NEG), {"IS_ALPHA": True}], "manner")
+    add("negative", [tok_in(BE), adv, {"LOWER": "denied"}], "failure")
+    add("positive", [adv, tok_in(CHANGE_POS), POSSESSIVE_OPT, {"IS_ALPHA": True, "OP": "{0,3}"}, tok_in(EFFORT_OBJ)],
+        "change")
+    add("negative", [adv, tok_in(CHANGE_NEG), POSSESSIVE_OPT, {"IS_ALPHA": True, "OP": "{0,3}"}, tok_in(EFFORT_OBJ)],
+        "change")
+    add("positive", [tok_in(RESULT_VERBS), {"LOWER": "more"}], "results")
+    add("negative", [tok_in(RESULT_VERBS), tok_in(["fewer", "less"])], "results")
+    add("neutral", [{"LOWER": "maintained"}, POSSESSIVE_OPT, {"IS_ALPHA": True, "OP": "{0,4}"},
+                    tok_in(["efforts", "effort"])], "effort")
+    add("negative", [{"LOWER": "maintained"}, POSSESSIVE_OPT, tok_in(["minimal", "inadequate", "insufficient",
+                                                                        "limited", "weak"])], "effort")
+    add("positive", [tok_in(["demonstrated", "made", "showed"]), tok_in(["overall", "significant", "increasing",
+                                                                          "serious", "some", "notable"], "+"),
+                     {"IS_ALPHA": True, "OP": "{0,2}"}, tok_in(["efforts", "effort", "progress"])], "effort")
+    add("positive", [tok_in(["is", "was"]), {"LOWER": "making"}, tok_in(["significant", "increasing"]),
+                     {"LOWER": "efforts"}], "minimum-standards")
+    add("negative", [tok_in(["is", "was"]), {"LOWER": "not"}, {"LOWER": "making"}], "minimum-standards")
+    add("positive", [{"LOWER": "fully"}, tok_in(["meets", "met", "meet"])], "minimum-standards")
+    add("neutral", [tok_in(["remained", "remains", "remain"]), {"LOWER": "on"}, {"LOWER": "tier"}], "tier")
+    add("negative", [tok_in(["was", "is", "been"]), {"LOWER": "downgraded"}], "tier")
+    add("positive", [tok_in(["was", "is", "been"]), {"LOWER": "upgraded"}], "tier")
+    add("negative", [{"LOWER": "there"}, tok_in(["was", "were", "is", "are", "remained"]), tok_in(["no", "not"])],
+        "absence")
+    add("negative", [{"LOWER": "no", "IS_SENT_START": True}, {"IS_ALPHA": True}], "absence")
+    add("negative", [tok_in(["but", ";", "and", "however", ","]), {"LOWER": "no"}, {"IS_ALPHA": True}], "absence", 1)
+    add("negative", [{"LOWER": "it"}, tok_in(["was", "is", "remained", "remains"]), {"LOWER": "unclear"}], "unclear", 1)
+    add("negative", [{"LOWER": {"IN": ["inadequate", "insufficient", "limited", "weak", "poor", "ineffective"]},
+                      "IS_SENT_START": True}], "evaluative-subject")
+    add("negative", [{"LOWER": "lack", "IS_SENT_START": True}, {"LOWER": "of"}], "evaluative-subject")
+    return P
+
+
+def write(name: str, rows: list[dict]) -> None:
+    path = OUT / name
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"{path.relative_to(ROOT)}: {len(rows)} patterns")
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    write("org.jsonl", org_patterns())
+    write("org_gazetteer.jsonl", gazetteer_patterns())
+    write("quantity.jsonl", quantity_patterns())
+    write("population.jsonl", population_patterns())
+    write("assessment.jsonl", assessment_patterns())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""The one place where spaCy ``Doc`` and spec ``Record`` meet: ``to_record`` and ``doc_from_record``.
+
+An offset bug can only live here: both directions use character offsets, and a
+record span that does not fall on token boundaries is snapped outward and reported.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span as SpacySpan
+
+from .pipeline.extensions import CLAIMS_KEY, relations
+from .schema import CLAIM_LABEL, FLAT_LABELS, Record, Span, sort_spans
+
+
+def to_record(doc: Doc) -> Record:
+    """The spec record of a processed ``Doc``: entities, claim spans, values, polarity, relations."""
+    flat = {
+        (e.start_char, e.end_char): Span(e.start_char, e.end_char, e.label_, None,
+                                         e._.value if e.label_ == "QUANTITY" else None)
+        for e in doc.ents
+        if e.label_ in FLAT_LABELS
+    }
+    claims = [
+        Span(s.start_char, s.end_char, CLAIM_LABEL, s._.polarity or "neutral")
+        for s in doc.spans.get(CLAIMS_KEY, [])
+    ]
+    pairs = [
+        (flat[tuple(r["head"])], flat[tuple(r["child"])])
+        for r in (doc._.relations or [])
+        if tuple(r["head"]) in flat and tuple(r["child"]) in flat
+    ]
+    spans, rels = sort_spans(list(flat.values()) + claims, pairs)
+    return Record(doc._.passage_id or "", doc.text, dict(doc._.meta or {}), spans, rels)
+
+
+def _char_span(doc: Doc, span: Span, record_id: str) -> SpacySpan | None:
+    out = doc.char_span(span.start, span.end, label=span.label)
+    if out is None:
+        out = doc.char_span(span.start, span.end, label=span.label, alignment_mode="expand")
+        warnings.warn(f"[{record_id}] {span.label} {doc.text[span.start:span.end]!r} is not on token boundaries; expanded")
+    return out
+
+
+def doc_from_record(nlp: Language, record: Record) -> Doc:
+    """A ``Doc`` carrying a record's annotation (for training, scoring and display)."""
+    doc = nlp.make_doc(record.text)
+    doc._.passage_id, doc._.meta = record.id, dict(record.meta)
+    ents, claims = [], []
+    made: dict[int, SpacySpan] = {}
+    for i, s in enumerate(record.spans):
+        sp = _char_span(doc, s, record.id)
+        if sp is None:
+            continue
+        made[i] = sp
+        if s.label == CLAIM_LABEL:
+            sp._.polarity = s.polarity
+            claims.append(sp)
+        else:
+            if s.label == "QUANTITY":
+                sp._.value = s.value
+            ents.append(sp)
+    doc.ents = ents
+    doc.spans[CLAIMS_KEY] = claims
+    rels = relations(doc)
+    for r in record.relations:
+        if r.head in made and r.child in made:
+            h, c = made[r.head], made[r.child]
+            rels.append({"head": [h.start_char, h.end_char], "child": [c.start_char, c.end_char], "label": r.label})
+    return doc

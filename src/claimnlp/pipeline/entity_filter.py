@@ -1,0 +1,148 @@
+"""Context rules the entity rulers' patterns cannot express, applied after them.
+
+Token patterns see only the matched tokens; the spec's exclusions depend on the
+words around a match: a number after ``Law`` or before ``-year-old`` is no
+QUANTITY, ``national police`` is an ORG only as a definite description, ``victim``
+before ``services`` is a modifier, not a POPULATION. The word lists are component
+config, so a project can tune them in ``config.cfg`` like any spaCy setting.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from . import extensions  # noqa: F401  (registers the extensions)
+
+ID_WORDS = ["law", "laws", "article", "articles", "tier", "decree", "no", "no.", "number", "section", "chapter",
+            "resolution", "act", "code", "paragraph", "order", "bill", "clause", "phase", "level", "category",
+            "grade", "class", "page", "item", "annex", "provision", "provisions", "regulation", "ordinance",
+            "convention", "protocol", "list", "route", "proclamation", "covid", "covid-19", "case", "vol", "chapters",
+            "sections", "paragraphs", "decrees", "lines", "line", "district", "zone", "highway", "resolution"]
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+AGE_BEFORE = ["aged", "age", "ages", "younger", "older", "between"]
+AGE_BOUNDS = ["under", "over", "below", "above"]
+DEFINITE = ["the", "its", "their", "his", "her", "our", "’s", "'s", "whose"]
+MODIFIEE = ["identification", "services", "service", "protection", "assistance", "care", "support", "shelter",
+            "shelters", "statistics", "data", "screening", "referral", "rights", "compensation", "restitution",
+            "witness", "witnesses", "testimony", "testimonies", "labor", "labour", "marriage", "marriages",
+            "pornography", "abuse", "sex", "sexual", "exploitation", "trafficking", "tourism", "begging", "centers",
+            "centres", "center", "centre", "homes", "home", "advocates", "advocacy", "hotline", "fund", "funds",
+            "outreach", "interviews", "interview", "needs", "status", "visas", "visa", "participation", "smuggling",
+            "recruitment", "trafficker", "traffickers", "rehabilitation", "reintegration", "unit", "units", "policy",
+            "policies", "procedures", "protocol", "protocols", "welfare", "benefits", "compensation", "soldiering",
+            "soldier", "prostitution", "mortality", "custody", "courts", "court", "friendly", "-", "sensitive",
+            "centered", "centred", "survivor", "victim", "care", "coordinator", "coordinators", "liaison", "psychologists",
+            "safety", "health", "education", "grooming", "brides", "bride", "workers"]
+AS_JOB = ["as"]
+YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _prev(doc: Doc, span: Span, k: int = 1) -> Token | None:
+    i = span.start - k
+    return doc[i] if i >= 0 else None
+
+
+def _next(doc: Doc, span: Span, k: int = 1) -> Token | None:
+    i = span.end + k - 1
+    return doc[i] if i < len(doc) else None
+
+
+def _low(tok: Token | None) -> str:
+    return tok.lower_ if tok is not None else ""
+
+
+class EntityFilter:
+    """Drops ruler matches that the spec's context rules exclude; see the module docstring."""
+
+    def __init__(self, nlp: Language, name: str, id_words: list[str], definite: list[str], modifiee: list[str],
+                 propagate_acronyms: bool) -> None:
+        self.name = name
+        self.id_words = set(id_words)
+        self.definite = set(definite)
+        self.modifiee = set(modifiee)
+        self.propagate_acronyms = propagate_acronyms
+
+    def __call__(self, doc: Doc) -> Doc:
+        kept = [e for e in doc.ents if self.keep(doc, e)]
+        if self.propagate_acronyms:
+            kept = self._acronyms(doc, kept)
+        doc.ents = kept
+        return doc
+
+    def keep(self, doc: Doc, ent: Span) -> bool:
+        if ent.label_ == "QUANTITY":
+            return self._keep_quantity(doc, ent)
+        if ent.label_ == "ORG":
+            return self._keep_org(doc, ent)
+        if ent.label_ == "POPULATION":
+            return self._keep_population(doc, ent)
+        return True
+
+    def _keep_quantity(self, doc: Doc, ent: Span) -> bool:
+        text = ent.text
+        if any(YEAR.match(t.text) for t in ent):
+            return False
+        before, after, after2 = _low(_prev(doc, ent)), _low(_next(doc, ent)), _low(_next(doc, ent, 2))
+        if before in self.id_words or before.rstrip(".") in self.id_words or before in MONTHS or after in MONTHS:
+            return False
+        if before == "-" and _prev(doc, ent, 2) is not None and _prev(doc, ent, 2).is_alpha:
+            return False  # COVID-19 style identifiers
+        if after == "-" and after2 in ("year", "years", "month", "day"):
+            return False  # 18-year-old: an age, and 10-day: a modifier phrase
+        if after in ("year", "years") and _low(_next(doc, ent, 2)) in ("old", "of"):
+            return False
+        first = ent[0].lower_
+        if before in AGE_BEFORE or (before == "than" and _low(_prev(doc, ent, 2)) in ("younger", "older")):
+            return False
+        if first in AGE_BOUNDS and (not _next(doc, ent) or not _next(doc, ent).is_alpha or after in ("years", "year")):
+            return False  # under 18 / over 18 years: an age limit
+        if first in ("one",) and len(ent) == 1 and (after in ("of", "another", "-") or before == "no"):
+            return False
+        if ent[-1].lower_ in ("half", "third", "thirds", "quarter", "quarters", "fifth", "fifths") and after != "of":
+            return False  # "the second half", "a third country": not a fraction of a group
+        if text.lower() in ("some", "about", "over"):
+            return False
+        return True
+
+    def _keep_org(self, doc: Doc, ent: Span) -> bool:
+        if ent[0].is_title or ent[0].is_upper:
+            return True
+        before = _low(_prev(doc, ent))
+        return before in self.definite
+
+    def _keep_population(self, doc: Doc, ent: Span) -> bool:
+        after = _low(_next(doc, ent))
+        if after in self.modifiee:
+            return False
+        if _low(_prev(doc, ent)) in AS_JOB and ent[-1].lower_ in ("workers", "worker", "laborers", "domestics"):
+            return False
+        if after in ("’", "'") and _low(_next(doc, ent, 2)) not in ("s",):
+            return False  # victims’ access: possessive modifier
+        return True
+
+    def _acronyms(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """``Name (ACR)`` with Name an ORG makes every ``ACR`` in the document an ORG."""
+        orgs_end = {e.end for e in ents if e.label_ == "ORG"}
+        acronyms = {
+            doc[i + 1].text
+            for i, t in enumerate(doc[:-2])
+            if t.text == "(" and i in orgs_end and doc[i + 2].text == ")" and doc[i + 1].is_upper and len(doc[i + 1]) > 1
+        }
+        if not acronyms:
+            return ents
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        extra = [Span(doc, t.i, t.i + 1, label="ORG") for t in doc if t.text in acronyms and t.i not in taken]
+        return sorted(ents + extra, key=lambda e: e.start)
+
+
+@Language.factory(
+    "claimnlp_entity_filter",
+    default_config={"id_words": ID_WORDS, "definite": DEFINITE, "modifiee": MODIFIEE, "propagate_acronyms": True},
+)
+def make_entity_filter(nlp: Language, name: str, id_words: list[str], definite: list[str], modifiee: list[str],
+                       propagate_acronyms: bool) -> EntityFilter:
+    return EntityFilter(nlp, name, id_words, definite, modifiee, propagate_acronyms)

@@ -1,0 +1,95 @@
+"""Find, assemble and load claimnlp pipelines, failing with one line that names the path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+import spacy
+import srsly
+from spacy.language import Language
+from spacy.util import registry
+
+from ..schema import FLAT_LABELS
+from . import assessment_ruler, entity_filter, linker, quantity_values, tokenizer  # noqa: F401  (registrations)
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+MODELS_DIR = REPO_ROOT / "models"
+CONFIGS_DIR = REPO_ROOT / "configs"
+DEFAULT_MODEL = "claimnlp-rules"
+
+
+class ModelError(RuntimeError):
+    """A pipeline that cannot be found, read or used; the message is one line naming the path."""
+
+
+@registry.readers("claimnlp.read_patterns.v1")
+def read_patterns(paths: list[str]) -> list[dict]:
+    """Concatenate pattern JSONL files (an ``entity_ruler``'s or the assessment ruler's)."""
+    out: list[dict] = []
+    for p in paths:
+        if not Path(p).is_file():
+            raise ModelError(f"{p}: pattern file not found (run from the repository root)")
+        out.extend(srsly.read_jsonl(p))
+    return out
+
+
+def resolve_model(name_or_path: str | None) -> Path | str:
+    """A directory path as given, a name under ``models/``, or an installed package name."""
+    name = name_or_path or DEFAULT_MODEL
+    path = Path(name)
+    if path.exists():
+        return path
+    if (MODELS_DIR / name).exists():
+        return MODELS_DIR / name
+    return name
+
+
+def load_pipeline(name_or_path: str | None = None) -> Language:
+    """Load a pipeline directory or package and check it speaks claimnlp's labels."""
+    target = resolve_model(name_or_path)
+    if isinstance(target, Path):
+        if not target.is_dir():
+            raise ModelError(f"{target}: not a pipeline directory")
+        for needed in ("config.cfg", "meta.json"):
+            if not (target / needed).is_file():
+                raise ModelError(f"{target}: not a spaCy pipeline ({needed} is missing)")
+        try:
+            json.loads((target / "meta.json").read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise ModelError(f"{target / 'meta.json'}: corrupt ({e})") from None
+    try:
+        nlp = spacy.load(target)
+    except OSError as e:
+        msg = str(e).splitlines()[0]
+        raise ModelError(f"{target}: cannot load pipeline ({msg})") from None
+    except Exception as e:  # corrupt weights, bad config: spaCy raises many types
+        raise ModelError(f"{target}: cannot load pipeline ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
+    check_labels(nlp, str(target))
+    return nlp
+
+
+def check_labels(nlp: Language, where: str) -> None:
+    """Refuse a pipeline trained for another label set: its output would be silently wrong."""
+    for name in ("ner",):
+        if name in nlp.pipe_names:
+            labels = set(nlp.get_pipe(name).labels)
+            if labels and not labels <= set(FLAT_LABELS):
+                extra = ", ".join(sorted(labels - set(FLAT_LABELS)))
+                raise ModelError(f"{where}: pipeline was trained for other labels ({extra}); claimnlp needs {', '.join(FLAT_LABELS)}")
+
+
+def assemble(config_path: str | Path, overrides: dict | None = None) -> Language:
+    """Build and initialise a pipeline from a config (what ``spacy assemble`` does), for tests and scripts."""
+    config = spacy.util.load_config(config_path, overrides=overrides or {}, interpolate=False)
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True)
+    nlp.initialize()
+    return nlp
+
+
+def model_version(nlp: Language) -> str:
+    """``name-version`` as Label Studio's ``model_version`` and claim provenance use it."""
+    return f"{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0.0.0')}"
+
+

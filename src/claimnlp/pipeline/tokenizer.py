@@ -1,0 +1,34 @@
+"""The project's tokenizer: spaCy's English rules plus a split at every dash.
+
+Report text glues dashes to neighbours (``MIMP)—including``, ``victims—including``);
+a QUANTITY or ORG boundary must be able to fall there, or no span can start or end
+at it. Registered so that every config (rules, CNN, transformer) shares it.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
+
+DASHES = r"[—–]"
+
+
+@registry.tokenizers("claimnlp.Tokenizer.v1")
+def create_tokenizer() -> Callable[[Language], Tokenizer]:
+    def make(nlp: Language) -> Tokenizer:
+        d = nlp.Defaults
+        infixes = list(d.infixes or []) + [DASHES, r"(?<=[\)\]])[-/](?=\w)"]
+        return Tokenizer(
+            nlp.vocab,
+            rules=d.tokenizer_exceptions,
+            prefix_search=compile_prefix_regex(d.prefixes).search if d.prefixes else None,
+            suffix_search=compile_suffix_regex(d.suffixes).search if d.suffixes else None,
+            infix_finditer=compile_infix_regex(infixes).finditer,
+            token_match=d.token_match,
+            url_match=d.url_match,
+        )
+
+    return make

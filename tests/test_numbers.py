@@ -1,0 +1,31 @@
+import pytest
+
+from claimnlp.numbers import parse_quantity
+
+
+@pytest.mark.parametrize(
+    "text, value, bound",
+    [
+        ("765", 765, None), ("1,600", 1600, None), ("One hundred and fifty", 150, None), ("four", 4, None),
+        ("twice", 2, None), ("more than 1,000", 1000, "lower"), ("at least 374", 374, "lower"),
+        ("approximately 50", 50, "approximate"), ("2.5 million", 2_500_000, None), ("30 percent", 30, None),
+        ("10%", 10, None), ("half", 0.5, None), ("almost half", 0.5, "upper"), ("$150,000", 150_000, None),
+        ("500,000 soles", 500_000, None), ("twenty-five", 25, None), ("fewer than 10", 10, "upper"),
+        ("US$1.2 million", 1_200_000, None), ("eight to 15", None, "range"), ("between 10 and 20", None, "range"),
+    ],
+)
+def test_spec_values(text, value, bound):
+    q = parse_quantity(text)
+    assert q is not None
+    assert q.value == value
+    assert q.bound == bound
+
+
+def test_range_keeps_both_ends():
+    q = parse_quantity("eight to 15")
+    assert (q.low, q.high) == (8, 15)
+
+
+@pytest.mark.parametrize("text", ["several", "many", "dozens", "Tier", ""])
+def test_not_numbers(text):
+    assert parse_quantity(text) is None

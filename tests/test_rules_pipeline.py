@@ -1,0 +1,95 @@
+"""The shipped rule pipeline on real report text: the seed passage and the corpus."""
+
+import re
+
+import srsly
+
+from claimnlp.convert import to_record
+from claimnlp.pipeline import CLAIMS_KEY
+from claimnlp.pipeline.load import CONFIGS_DIR, MODELS_DIR
+from claimnlp.schema import record_problems
+
+YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _spans(record, label):
+    return [(s.start, s.end, s.value) for s in record.spans if s.label == label]
+
+
+def test_seed_every_gold_quantity_found_with_its_value(rules_nlp, seed_record):
+    rec = to_record(rules_nlp(seed_record["text"]))
+    gold = {(s["start"], s["end"], s["value"]) for s in seed_record["spans"] if s["label"] == "QUANTITY"}
+    predicted = set(_spans(rec, "QUANTITY"))
+    assert gold <= predicted, sorted(gold - predicted)
+
+
+def test_seed_no_year_law_number_or_ordinal_is_a_quantity(rules_nlp, seed_record):
+    text = seed_record["text"]
+    rec = to_record(rules_nlp(text))
+    pieces = [text[s:e] for s, e, _ in _spans(rec, "QUANTITY")]
+    assert not [p for p in pieces if YEAR.search(p) or "28950" in p or p.lower() in ("second", "first")]
+    assert text.count("2019") >= 2 and text.count("28950") == 1  # the traps are really there
+
+
+def test_seed_counts_links(rules_nlp, seed_record):
+    text = seed_record["text"]
+    rec = to_record(rules_nlp(text))
+    links = {(text[rec.spans[r.head].start:rec.spans[r.head].end], text[rec.spans[r.child].start:rec.spans[r.child].end])
+             for r in rec.relations}
+    assert {("765", "victims"), ("148", "girls"), ("270", "Venezuelan adults")} <= links
+
+
+def test_outputs_live_where_spacy_users_look(rules_nlp, seed_record):
+    doc = rules_nlp(seed_record["text"])
+    assert {e.label_ for e in doc.ents} == {"ORG", "QUANTITY", "POPULATION"}
+    claims = doc.spans[CLAIMS_KEY]
+    assert claims and all(c.label_ == "ASSESSMENT" and c._.polarity in ("negative", "positive", "neutral") for c in claims)
+    q = next(e for e in doc.ents if e.text == "One hundred and fifty")
+    assert q._.value == 150
+    q765 = next(e for e in doc.ents if e.text == "765")
+    assert [p.text for p in q765._.counts] == ["victims"]
+    assert any(c.text == "remained inadequate" and c._.polarity == "negative" for c in claims)
+
+
+def test_every_corpus_passage_gives_a_valid_record_and_no_year_quantities(rules_nlp, corpus_rows):
+    bad, years = [], []
+    for doc, row in rules_nlp.pipe(((r["text"], r) for r in corpus_rows), as_tuples=True):
+        doc._.passage_id = row["id"]
+        rec = to_record(doc)
+        bad += [(row["id"], p) for p in record_problems(rec.to_dict())]
+        years += [(row["id"], e.text) for e in doc.ents if e.label_ == "QUANTITY" and YEAR.search(e.text)]
+        years += [(row["id"], e.text) for e in doc.ents
+                  if e.label_ == "QUANTITY" and doc[e.start - 1].lower_ in ("tier", "article", "law")]
+    assert not bad, bad[:5]
+    assert not years, years[:5]
+
+
+def test_rules_generalise_beyond_the_seed(rules_nlp):
+    """Text written for this test (not from the corpus): new country, names and numbers."""
+    text = ("The Ministry of Labor and Social Welfare (MLSW) identified 1,204 potential victims, including 312 "
+            "Nepali women and 57 unaccompanied children, compared with 980 in 2022. The government did not "
+            "report prosecuting any officials. Article 12 of the 2019 law was amended.")
+    doc = rules_nlp(text)
+    ents = {(e.text, e.label_) for e in doc.ents}
+    assert {("Ministry of Labor and Social Welfare", "ORG"), ("MLSW", "ORG"), ("1,204", "QUANTITY"),
+            ("potential victims", "POPULATION"), ("Nepali women", "POPULATION"),
+            ("unaccompanied children", "POPULATION")} <= ents
+    assert not any(e.text in ("12", "2019", "2022") for e in doc.ents)
+    assert [c.text for c in doc.spans[CLAIMS_KEY]] == ["did not report prosecuting any officials"]
+
+
+def test_shipped_model_matches_the_pattern_files():
+    """models/claimnlp-rules must be rebuilt (scripts/build_rules_model.py) whenever a pattern file changes."""
+    model = MODELS_DIR / "claimnlp-rules"
+    pat = CONFIGS_DIR / "patterns"
+    pairs = {
+        "org_ruler": ["org_gazetteer.jsonl", "org.jsonl"],
+        "quantity_ruler": ["quantity.jsonl"],
+        "population_ruler": ["population.jsonl"],
+    }
+    for component, files in pairs.items():
+        shipped = list(srsly.read_jsonl(model / component / "patterns.jsonl"))
+        expected = [p for f in files for p in srsly.read_jsonl(pat / f)]
+        assert sorted(map(srsly.json_dumps, shipped)) == sorted(map(srsly.json_dumps, expected)), component
+    assert list(srsly.read_jsonl(model / "assessment_ruler" / "patterns.jsonl")) == list(
+        srsly.read_jsonl(pat / "assessment.jsonl"))
