@@ -33,7 +33,18 @@ ORG_HEADS = [
 ORG_DESC_HEADS = [
     "ministry", "police", "unit", "directorate", "commission", "office", "inspectorate", "court", "congress",
     "council", "committee", "agency", "bureau", "department", "authority", "secretariat", "parliament", "judiciary",
-    "gendarmerie", "constabulary", "ombudsman", "taskforce", "force", "service", "prosecution",
+    "gendarmerie", "constabulary", "ombudsman", "taskforce", "force", "service", "prosecution", "guard", "chamber",
+]
+ORG_SINGLE_HEADS = ["judiciary", "parliament", "cabinet", "congress", "senate", "ombudsman", "ministry", "committee",
+                    "council", "commission", "directorate", "inspectorate", "secretariat"]
+ACRONYM_STOPLIST = [
+    "TIP", "NGO", "NGOs", "LGBTI", "LGBTQI", "LGBTQ", "LGBT", "HIV", "AIDS", "COVID", "SOP", "SOPs", "NRM", "NAP",
+    "TVPA", "UAE", "USA", "US", "UK", "PRC", "DPRK", "DRC", "CAR", "ROK", "GDP", "ID", "IDs", "IDP", "IDPs", "CSE",
+    "CSEC", "OCSE", "CSAM", "OSEC", "II", "III", "IV", "VI", "ICT", "SMS", "TV", "PDF", "USD", "EUR", "GBP", "AM",
+    "PM", "TITP", "EPS", "SWP", "PTPA", "PPC", "KSA", "GCC", "OK", "SIM", "QR", "CEO", "PhD", "MOU", "MOUs", "MoU",
+    "MoUs", "FY", "TIP Report", "SDG", "SDGs", "ISBN", "URL", "HTML", "NB", "CEMs", "CEM", "RETA", "LGBTQI+",
+    "NPA", "NAPs", "SOGI", "ILO-C", "CFA", "FCFA", "UNHCR's", "GMT", "UTC", "UNSCR", "MSA", "TIER", "WATCH", "LIST",
+    "FOR", "AND", "THE", "OF", "TO", "IN",
 ]
 ORG_DESC_MODS = [
     "national", "specialized", "specialised", "public", "labor", "labour", "federal", "state", "supreme", "high",
@@ -46,13 +57,16 @@ ORG_DESC_MODS = [
     "technical", "executive", "permanent", "parliamentary", "constitutional", "appeals", "district", "cybercrime",
     "child", "children", "gender", "victim", "victims", "witness", "crimes", "crime", "organized", "serious",
     "investigation", "investigations", "detective", "judicial", "prosecutor's", "prosecutor’s", "general's",
-    "general’s", "in", "persons",
+    "general’s", "in", "persons", "’s", "'s", "tip", "civil", "transnational", "lower", "upper", "standards",
+    "inspection", "services", "workers",
 ]
-NAME_CONNECTORS = ["of", "for", "on", "against", "to", "and"]
+NAME_CONNECTORS = ["of", "for", "on", "against"]
+CONTINUATION_CONNECTORS = ["of", "for", "on", "against", "to", "and", "in", ",", "&"]
 DETERMINERS = ["the", "a", "an", "this", "these", "that", "those", "its", "their", "his", "her", "our", "although",
                "however", "in", "during", "while", "when", "since", "after", "before"]
 NOT_ORG_WORDS = ["government", "governments", "tier", "watch", "list", "report", "law", "act", "plan", "program",
-                 "programme", "protocol", "decree", "code", "strategy", "policy", "convention", "database"]
+                 "programme", "protocol", "decree", "code", "strategy", "policy", "convention", "database",
+                 "publisher", "releases", "direct", "all", "private", "author", "title", "source"]
 INTERNATIONAL_BODIES = [
     "IOM", "International Organization for Migration", "UNODC", "UN Office on Drugs and Crime",
     "United Nations Office on Drugs and Crime", "UNICEF", "ILO", "International Labor Organization",
@@ -75,13 +89,29 @@ BOUNDS = [
     ["more", "than"], ["at", "least"], ["over"], ["approximately"], ["about"], ["nearly"], ["almost"], ["up", "to"],
     ["fewer", "than"], ["less", "than"], ["an", "estimated"], ["estimated"], ["roughly"], ["around"], ["some"],
     ["upwards", "of"], ["in", "excess", "of"], ["no", "fewer", "than"], ["no", "less", "than"], ["close", "to"],
-    ["at", "most"], ["under"], ["below"], ["exceeding"], ["no", "more", "than"],
+    ["at", "most"], ["under"], ["below"], ["exceeding"], ["no", "more", "than"], ["just", "under"], ["just", "over"],
+    ["more", "than"], ["almost"],
 ]
 CURRENCY_WORDS = [
     "dollars", "euros", "pounds", "soles", "pesos", "rupees", "taka", "naira", "shillings", "dinars", "dirhams",
     "riyals", "rials", "baht", "ringgit", "yuan", "won", "yen", "lira", "leu", "lei", "lek", "rand", "kwacha",
-    "cedis", "francs", "usd", "eur", "gbp",
+    "cedis", "francs", "usd", "eur", "gbp", "fcfa", "cfa", "manat", "riyal", "dinar", "som", "tenge", "lari",
+    "dram", "drams", "hryvnia", "hryvnias", "rubles", "roubles", "kyat", "rupiah", "kip", "riel", "dong", "tugriks",
+    "pula", "birr", "cedi", "dalasi", "leones", "kwanza", "ouguiya", "dirham", "reais", "real", "colones",
+    "quetzales", "lempiras", "cordobas", "córdobas", "guaranies", "bolivianos", "dollar", "euro", "pound", "peso",
+    "rupee", "ringgit", "shekels", "shekel", "nis", "zloty", "forint", "koruna", "kuna", "denars", "marks", "rand",
+    "rial", "soles", "sol", "nuevos", "afghanis", "taka", "ngultrum", "baht", "somoni", "sum", "leke",
 ]
+CURRENCY_QUALIFIERS = ["west", "central", "african", "cfa", "new", "taiwan", "hong", "kong", "us", "u.s.", "australian",
+                       "qatari", "saudi", "canadian", "singapore", "jamaican", "namibian", "fijian", "bahamian",
+                       "belize", "eastern", "caribbean", "barbados", "trinidad", "and", "tobago", "solomon", "islands",
+                       "brunei", "guyana", "liberian", "zimbabwe", "zimbabwean", "emirati", "kuwaiti", "bahraini",
+                       "omani", "jordanian", "iraqi", "egyptian", "tunisian", "libyan", "algerian", "moroccan",
+                       "indian", "pakistani", "sri", "lankan", "nepali", "nepalese", "mauritian", "seychelles",
+                       "malaysian", "indonesian", "philippine", "mexican", "colombian", "chilean", "argentine",
+                       "dominican", "cuban", "uruguayan", "swiss", "danish", "swedish", "norwegian", "icelandic",
+                       "czech", "hungarian", "polish", "turkish", "russian", "ukrainian", "israeli", "south",
+                       "korean", "japanese", "chinese", "east", "caribbean"]
 CURRENCY_SYMBOLS = ["$", "US$", "€", "£", "¥", "₹"]
 FRACTION_WORDS = ["half", "third", "thirds", "quarter", "quarters", "fifth", "fifths"]
 
@@ -91,7 +121,8 @@ STRONG_HEADS = ["victims", "victim", "survivors", "survivor", "girls", "girl", "
                 "refugees", "refugee", "orphans", "juveniles"]
 WEAK_HEADS = ["workers", "worker", "persons", "individuals", "people", "populations", "population", "laborers",
               "labourers", "youth", "soldiers", "beggars", "brides", "seekers", "nationals", "citizens",
-              "fishermen", "domestics", "families", "students", "communities", "returnees"]
+              "fishermen", "domestics", "families", "students", "communities", "returnees", "groups", "minorities",
+              "immigrants", "employees", "combatants", "males", "females", "caregivers"]
 POP_MODS = [
     "potential", "suspected", "identified", "presumed", "possible", "alleged", "presumptive", "foreign", "child",
     "adult", "female", "male", "minor", "young", "unaccompanied", "accompanying", "vulnerable", "undocumented",
@@ -103,11 +134,15 @@ POP_MODS = [
     "returning", "returned", "deported", "exploited", "seasonal", "contract", "low", "skilled", "low-skilled",
     "unskilled", "construction", "agricultural", "farm", "factory", "garment", "fishing", "sex-trafficking",
     "labor-trafficking", "afro", "descendant", "afro-descendant", "tribal", "local", "overseas", "guest",
+    "unidentified", "national", "at", "risk", "at-risk", "smuggled", "economic", "incarcerated", "conflict",
+    "north", "south", "previously", "officially", "newly", "non", "elderly", "pregnant", "female-headed",
 ]
 WEAK_HEAD_MODS = ["migrant", "foreign", "domestic", "vulnerable", "trafficked", "undocumented", "irregular",
                   "displaced", "stateless", "seasonal", "contract", "low", "skilled", "unskilled", "construction",
                   "agricultural", "farm", "factory", "garment", "fishing", "child", "refugee", "asylum", "street",
-                  "indigenous", "marginalized", "guest", "overseas", "exploited", "-", "sex", "low-skilled"]
+                  "indigenous", "marginalized", "guest", "overseas", "exploited", "-", "sex", "low-skilled",
+                  "young", "ethnic", "at-risk", "risk", "smuggled", "economic", "incarcerated", "displaced",
+                  "former", "conflict", "male", "female", "adult", "minority"]
 POST_OF_MODS = ["human", "sex", "labor", "labour", "forced", "domestic", "debt", "sexual", "child", "commercial",
                 "organ", "transnational", "internal", "cross", "-", "border", "cross-border"]
 POST_HEADS = ["trafficking", "labor", "labour", "servitude", "exploitation", "begging", "bondage", "marriage",
@@ -135,19 +170,29 @@ NEG_AUX = ["did", "does", "do", "has", "have", "had", "could", "would", "will", 
 ADVS = ["not", "n't", "fully", "wholly", "adequately", "effectively", "consistently", "always", "often", "still",
         "generally", "systematically", "proactively", "sufficiently", "yet", "significantly", "also", "largely",
         "severely", "seriously", "reportedly", "further", "substantially", "considerably", "notably", "overall",
-        "again", "frequently", "sometimes", "routinely", "never", "only", "consistently", "meaningfully"]
+        "again", "frequently", "sometimes", "routinely", "never", "only", "consistently", "meaningfully",
+        "slightly", "marginally", "dramatically", "sharply", "greatly", "modestly", "somewhat", "increasingly"]
+PRE_ADVS = ["often", "still", "also", "reportedly", "generally", "frequently", "sometimes", "routinely",
+            "consistently", "again", "further", "notably", "significantly", "slightly", "considerably",
+            "substantially", "largely", "previously", "repeatedly", "similarly", "overall"]
 EVAL_NEG = ["inadequate", "insufficient", "limited", "weak", "poor", "lacking", "uneven", "unclear", "ineffective",
             "inconsistent", "minimal", "low", "slow", "lax", "deficient", "underfunded", "understaffed",
             "unavailable", "inaccessible", "negligible", "modest", "incomplete", "rare", "sporadic", "lacked"]
 EVAL_POS = ["robust", "strong", "adequate", "effective", "sufficient", "good", "comprehensive", "successful",
-            "proactive", "improved", "well-functioning"]
+            "proactive", "improved", "well-functioning", "stringent", "commensurate"]
+EFFORT_ADJ_NEG = ["minimal", "modest", "limited", "inadequate", "insufficient", "negligible", "weak", "uneven"]
+EFFORT_ADJ_POS = ["serious", "sustained", "significant", "increasing", "notable", "key", "strong", "concerted"]
 BE = ["was", "were", "is", "are", "remained", "remain", "remains", "been", "be", "seemed", "appeared", "became"]
 MANNER_NEG = ["unevenly", "inconsistently", "poorly", "inadequately", "insufficiently", "ineffectively", "rarely",
               "seldom"]
 EFFORT_OBJ = ["efforts", "effort", "capacity", "funding", "budget", "resources", "support", "cooperation",
               "coordination", "allocation", "allocations", "investigations", "prosecutions", "convictions",
               "number", "law", "enforcement", "protection", "prevention", "prosecution", "oversight", "ability",
-              "engagement", "awareness", "collaboration", "training", "trainings", "services", "assistance"]
+              "engagement", "awareness", "collaboration", "training", "trainings", "services", "assistance",
+              "campaigns", "identification", "referrals", "inspections", "penalties", "partnerships"]
+CHANGE_POS_ING = ["increasing", "improving", "strengthening", "expanding", "enhancing", "doubling", "boosting"]
+RESULT_VERBS_ING = ["prosecuting", "convicting", "identifying", "investigating", "initiating", "sentencing",
+                    "referring", "assisting", "arresting", "obtaining", "training", "inspecting", "reporting"]
 CHANGE_POS = ["increased", "improved", "strengthened", "expanded", "enhanced", "doubled", "tripled", "boosted",
               "bolstered"]
 CHANGE_NEG = ["decreased", "reduced", "cut", "weakened", "declined", "diminished", "curtailed", "halted",
@@ -167,16 +212,18 @@ def tok_in(words: list[str], op: str | None = None, attr: str = "LOWER") -> dict
 def org_patterns() -> list[dict]:
     name_tok = {"TEXT": {"REGEX": r"^(?:[A-Z][\w’'.]*|-|&)$"}, "LOWER": {"NOT_IN": DETERMINERS + NOT_ORG_WORDS}}
     cont_tok = {"TEXT": {"REGEX": r"^(?:[A-Z][\w’'.]*|-|&)$"},
-                "LOWER": {"NOT_IN": DETERMINERS + NOT_ORG_WORDS + ["ministry", "department"]}}
+                "LOWER": {"NOT_IN": DETERMINERS + ["ministry", "department", "government", "publisher"]}}
     head = tok_in(ORG_HEADS, attr="TEXT")
     pats = [[{**name_tok, "OP": "+"}, head]]
-    for extra_groups in range(0, 4):
-        p = [{**name_tok, "OP": "*"}, head, tok_in(NAME_CONNECTORS[:-1]), {"LOWER": "the", "OP": "?"},
+    for extra_groups in range(0, 6):
+        p = [{**name_tok, "OP": "*"}, head, tok_in(NAME_CONNECTORS), {"LOWER": "the", "OP": "?"},
              {**cont_tok, "OP": "+"}]
         for _ in range(extra_groups):
-            p += [tok_in(NAME_CONNECTORS), {"LOWER": "the", "OP": "?"}, {**cont_tok, "OP": "+"}]
+            p += [tok_in(CONTINUATION_CONNECTORS, "{1,2}"), {"LOWER": "the", "OP": "?"}, {**cont_tok, "OP": "+"}]
         pats.append(p)
     pats.append([tok_in(ORG_DESC_MODS, "+"), tok_in(ORG_DESC_HEADS)])
+    pats.append([tok_in(ORG_SINGLE_HEADS)])
+    pats.append([{"TEXT": {"REGEX": r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z][A-Za-z&]{1,9}$", "NOT_IN": ACRONYM_STOPLIST}}])
     pats.append([{"LOWER": "task"}, {"LOWER": "force"}])
     out = [{"label": "ORG", "pattern": p, "id": "org-name"} for p in pats]
     out += [{"label": "ORG", "pattern": name, "id": "org-international"} for name in INTERNATIONAL_BODIES]
@@ -197,6 +244,7 @@ def gazetteer_patterns() -> list[dict]:
         for m in rx.finditer(row["text"]):
             name = m.group(1).split("\n")[-1].strip()
             name = re.sub(r"^(?:(?:The|Although|However|In|While|When|Its|Their)\s+(?:the\s+)?)+", "", name)
+            name = re.split(r"[’']s\s+", name)[-1]
             name = re.sub(r"[’']s$", "", name).strip()
             words = name.split()
             if not words or not heads & set(re.split(r"[\s-]+", name)) or words[0] in ("of", "and", "the"):
@@ -210,18 +258,23 @@ def quantity_patterns() -> list[dict]:
     words = [tok_in(NUMBER_WORDS), tok_in(NUMBER_WORDS + ["and", "-"], "*"), tok_in(NUMBER_WORDS)]
     cores = [[digits], [tok_in(NUMBER_WORDS)], words]
     scale = tok_in(SCALE_WORDS, "?")
+    currency_words = [tok_in(CURRENCY_QUALIFIERS, "{0,3}"), tok_in(CURRENCY_WORDS)]
+    symbol = tok_in(CURRENCY_SYMBOLS, "?", attr="TEXT")
     pats = []
     for core in cores:
         base = core + [scale]
-        pats += [base, base + [tok_in(["percent", "%"], attr="LOWER")], base + [tok_in(CURRENCY_WORDS)]]
+        pats += [base, base + [tok_in(["percent", "%"], attr="LOWER")], base + currency_words]
         pats.append([tok_in(CURRENCY_SYMBOLS, attr="TEXT")] + base)
         pats.append([tok_in(["usd", "eur", "gbp"])] + base)
         for b in BOUNDS:
             bound = [{"LOWER": w} for w in b]
-            pats += [bound + base, bound + base + [tok_in(["percent", "%"])],
+            pats += [bound + base, bound + base + [tok_in(["percent", "%"])], bound + base + currency_words,
                      bound + [tok_in(CURRENCY_SYMBOLS, attr="TEXT")] + base]
     num = [{"TEXT": {"REGEX": DIGITS + "|^(?:" + "|".join(NUMBER_WORDS) + ")$"}}]
-    pats.append(num + [tok_in(["to", "-", "–", "and"])] + num + [scale])
+    for lead in ([], [tok_in(["estimated", "approximately", "between", "from"])], [{"LOWER": "an"}, {"LOWER": "estimated"}]):
+        rng = lead + [symbol] + num + [scale, tok_in(["to", "-", "–", "and"]), symbol] + num + [scale]
+        pats += [rng, rng + [tok_in(["percent", "%"])], rng + currency_words]
+    pats.append([{"LOWER": "more"}, {"LOWER": "than"}, tok_in(["double", "twice", "triple", "doubled", "tripled"])])
     pats.append([{"LOWER": {"IN": ["twice", "thrice"]}}])
     pats.append([tok_in(["one", "two", "three", "a"]), {"TEXT": "-", "OP": "?"}, tok_in(FRACTION_WORDS)])
     pats.append([tok_in(["almost", "nearly", "about", "approximately", "more", "over", "roughly"], "?"),
@@ -230,15 +283,22 @@ def quantity_patterns() -> list[dict]:
 
 
 def population_patterns() -> list[dict]:
-    demonym = {"TEXT": {"IN": DEMONYMS}}
+    demonym = [{"TEXT": {"IN": ["North", "South", "East", "West", "Central", "Latin"]}, "OP": "?"},
+               {"TEXT": {"IN": DEMONYMS}}]
     mods_any = [{"LOWER": {"IN": POP_MODS}, "OP": "*"}]
+    coordinated = [{"LOWER": {"IN": POP_MODS}, "OP": "+"}, tok_in(["and", "or"]), {"LOWER": {"IN": POP_MODS}, "OP": "*"}]
+    post = [{"LOWER": "of"}, tok_in(["all", "unspecified", "other", "multiple", "various", "both"], "?"),
+            {"LOWER": "forms", "OP": "?"}, {"LOWER": "of", "OP": "?"}, tok_in(POST_OF_MODS, "*"), tok_in(POST_HEADS)]
+    post_coord = post + [tok_in(["and", "or"]), tok_in(POST_OF_MODS, "*"), tok_in(POST_HEADS)]
     pats = []
-    for lead in ([], [demonym], [demonym, {"LOWER": "and"}, demonym]):
-        pats.append(lead + mods_any + [tok_in(STRONG_HEADS)])
-        pats.append(lead + mods_any + [tok_in(WEAK_HEAD_MODS)] + [tok_in(WEAK_HEADS)])
-        pats.append(lead + mods_any + [tok_in(["victims", "victim", "survivors", "survivor"]), {"LOWER": "of"},
-                                       tok_in(POST_OF_MODS, "*"), tok_in(POST_HEADS)])
-    pats.append([demonym, tok_in(WEAK_HEADS)])
+    for lead in ([], demonym, demonym + [{"LOWER": "and"}] + demonym):
+        for mods in (mods_any, coordinated):
+            pats.append(lead + mods + [tok_in(STRONG_HEADS)])
+            pats.append(lead + mods + [tok_in(WEAK_HEAD_MODS)] + [tok_in(WEAK_HEADS)])
+            for tail in (post, post_coord):
+                pats.append(lead + mods + [tok_in(["victims", "victim", "survivors", "survivor"])] + tail)
+    pats.append(demonym + [tok_in(WEAK_HEADS)])
+    pats.append(demonym[:1] + [{"TEXT": {"REGEX": "^[A-Z][a-z]+(?:ans|ians|ese|is|ites)$"}}])  # North Koreans
     pats.append([{"LOWER": "asylum"}, {"TEXT": "-"}, {"LOWER": "seekers"}])
     return [{"label": "POPULATION", "pattern": p, "id": "population"} for p in pats]
 
@@ -247,12 +307,21 @@ def assessment_patterns() -> list[dict]:
     adv = tok_in(ADVS, "*")
     P = []
 
-    def add(polarity: str, pattern: list[dict], cue: str, start: int = 0) -> None:
-        P.append({"label": "ASSESSMENT", "polarity": polarity, "id": cue, "start": start, "pattern": pattern})
+    def add(polarity: str, pattern: list[dict], cue: str, start: int = 0, not_after: list[str] | None = None) -> None:
+        row = {"label": "ASSESSMENT", "polarity": polarity, "id": cue, "start": start, "pattern": pattern}
+        if not_after:
+            row["not_after"] = not_after
+        P.append(row)
 
-    add("negative", [tok_in(NEG_AUX), tok_in(["not", "n't", "never"]), adv, {"IS_ALPHA": True}], "failure")
+    pre = tok_in(PRE_ADVS, "*")
+    add("negative", [pre, tok_in(NEG_AUX), tok_in(["not", "n't", "never"]), adv, {"IS_ALPHA": True}], "failure")
+    add("negative", [tok_in(BE), {"LOWER": "neither"}], "failure")
     add("negative", [tok_in(["failed", "fails", "fail", "failing"]), {"LOWER": "to"}], "failure")
-    add("negative", [adv, tok_in(["lacked", "lacks", "lack"]), {"IS_ALPHA": True}], "lack")
+    add("negative", [adv, tok_in(["lacked", "lacks", "lack"]), {"IS_ALPHA": True}], "lack",
+        not_after=["the", "a", "an", "of", "to", "despite", "due", "general", "overall", "widespread", "’s", "'s",
+                   "their", "its", "citing", "by", "any", "with", "public", "official", "continued", "serious"])
+    add("negative", [tok_in(["reported", "noted", "cited", "faced"]), {"LOWER": "a", "OP": "?"},
+                     tok_in(["shortage", "lack", "dearth"])], "lack")
     add("negative", [tok_in(BE), adv, tok_in(EVAL_NEG)], "evaluative")
     add("positive", [tok_in(BE), adv, tok_in(EVAL_POS)], "evaluative")
     add("negative", [tok_in(BE), adv, tok_in(["not"]), adv, tok_in(EVAL_POS)], "evaluative")
@@ -262,7 +331,25 @@ def assessment_patterns() -> list[dict]:
         "change")
     add("negative", [adv, tok_in(CHANGE_NEG), POSSESSIVE_OPT, {"IS_ALPHA": True, "OP": "{0,3}"}, tok_in(EFFORT_OBJ)],
         "change")
+    add("positive", [tok_in(CHANGE_POS_ING), POSSESSIVE_OPT, {"IS_ALPHA": True, "OP": "{0,3}"}, tok_in(EFFORT_OBJ)],
+        "change")
     add("positive", [tok_in(RESULT_VERBS), {"LOWER": "more"}], "results")
+    add("positive", [tok_in(RESULT_VERBS_ING), {"LOWER": "and", "OP": "?"}, tok_in(RESULT_VERBS_ING, "?"),
+                     {"LOWER": "more"}], "results")
+    add("positive", [tok_in(RESULT_VERBS), {"LOWER": "and", "OP": "?"}, tok_in(RESULT_VERBS, "?"),
+                     {"LOWER": "more"}], "results")
+    add("negative", [{"LOWER": "continued", "OP": "?"}, {"LOWER": "to", "OP": "?"},
+                     tok_in(["made", "make", "reported", "demonstrated", "demonstrate", "showed"]),
+                     tok_in(EFFORT_ADJ_NEG), tok_in(["efforts", "effort", "progress"])], "effort")
+    add("positive", [{"LOWER": "continued", "OP": "?"}, {"LOWER": "to", "OP": "?"},
+                     tok_in(["made", "make", "demonstrated", "demonstrate", "showed", "achieved"]),
+                     tok_in(EFFORT_ADJ_POS), {"LOWER": "and", "OP": "?"}, tok_in(EFFORT_ADJ_POS, "?"),
+                     tok_in(["efforts", "effort", "progress", "achievements"])], "effort")
+    add("negative", [tok_in(["remained", "remains", "was", "were", "is", "are"]), tok_in(["a", "an"]),
+                     tok_in(["serious", "significant", "major", "persistent", "key"], "?"),
+                     tok_in(["problem", "concern", "challenge", "impediment", "gap"])], "evaluative")
+    add("negative", [{"LOWER": "continued"}, {"LOWER": "to"}, tok_in(["drop", "decline", "decrease", "fall"])],
+        "change")
     add("negative", [tok_in(RESULT_VERBS), tok_in(["fewer", "less"])], "results")
     add("neutral", [{"LOWER": "maintained"}, POSSESSIVE_OPT, {"IS_ALPHA": True, "OP": "{0,4}"},
                     tok_in(["efforts", "effort"])], "effort")
@@ -274,7 +361,8 @@ def assessment_patterns() -> list[dict]:
     add("positive", [tok_in(["is", "was"]), {"LOWER": "making"}, tok_in(["significant", "increasing"]),
                      {"LOWER": "efforts"}], "minimum-standards")
     add("negative", [tok_in(["is", "was"]), {"LOWER": "not"}, {"LOWER": "making"}], "minimum-standards")
-    add("positive", [{"LOWER": "fully"}, tok_in(["meets", "met", "meet"])], "minimum-standards")
+    add("positive", [{"LOWER": "fully", "OP": "?"}, tok_in(["meets", "met", "meet", "complies", "comply"]),
+                     {"LOWER": "with", "OP": "?"}, {"LOWER": "the"}, {"LOWER": "minimum"}], "minimum-standards")
     add("neutral", [tok_in(["remained", "remains", "remain"]), {"LOWER": "on"}, {"LOWER": "tier"}], "tier")
     add("negative", [tok_in(["was", "is", "been"]), {"LOWER": "downgraded"}], "tier")
     add("positive", [tok_in(["was", "is", "been"]), {"LOWER": "upgraded"}], "tier")

@@ -94,5 +94,116 @@ def tag(
         raise typer.Exit(1)
 
 
+def _load_gold(path: Path) -> list:
+    from .io import read_records
+    from .schema import SchemaError
+
+    try:
+        return read_records(path)
+    except SchemaError as e:
+        raise fail(f"gold refused: {e}")
+
+
+def _load_model(name: str):
+    from .pipeline import ModelError, load_pipeline
+
+    try:
+        return load_pipeline(name)
+    except ModelError as e:
+        raise fail(str(e))
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(..., "--gold", "-g", help="gold JSONL (spec records)"),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="pipeline to score (default: the default model)"),
+    predictions: Optional[Path] = typer.Option(None, "--predictions", help="score these records instead of running a model"),
+    compare: Optional[str] = typer.Option(None, "--compare", help="second pipeline: paired-bootstrap difference"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="write metrics JSON here"),
+    html_out: Optional[Path] = typer.Option(None, "--html", help="single-file HTML report"),
+    resamples: int = typer.Option(1000, help="bootstrap resamples (over passages)"),
+    seed: int = typer.Option(0, help="bootstrap seed"),
+) -> None:
+    """Score a pipeline (or a predictions file) against gold: strict/partial P/R/F1 per label with 95% CIs."""
+    import json
+
+    from .evaluate import compare_sets, paired_difference, predict, summarise
+    from .evaluate.report import diff_table, html_report, print_metrics, wide_console
+    from .pipeline import model_version
+
+    gold_records = _load_gold(gold)
+    if predictions:
+        name, pred = str(predictions), _load_gold(predictions)
+    else:
+        nlp = _load_model(model)
+        name, pred = model_version(nlp), predict(nlp, gold_records)
+    comps = compare_sets(pred, gold_records)
+    metrics = summarise(comps, resamples=resamples, seed=seed)
+    result = {"model": name, "gold": str(gold), "metrics": metrics}
+    print_metrics(metrics, f"{name} on {gold} ({len(gold_records)} passages)")
+    diff = None
+    if compare:
+        nlp2 = _load_model(compare)
+        name2 = model_version(nlp2)
+        comps2 = compare_sets(predict(nlp2, gold_records), gold_records)
+        metrics2 = summarise(comps2, resamples=resamples, seed=seed)
+        print_metrics(metrics2, f"{name2} on {gold}")
+        diff = paired_difference(comps, comps2, resamples=resamples, seed=seed)
+        wide_console().print(diff_table(diff, name, name2))
+        result["compare"] = {"model": name2, "metrics": metrics2, "difference": diff}
+    if output:
+        write_text_atomic(output, json.dumps(result, indent=1) + "\n")
+    if html_out:
+        write_text_atomic(html_out, html_report(metrics, f"{name} on {gold}", gold_records, pred, comps, diff))
+
+
+@app.command()
+def agreement(
+    a: Path = typer.Argument(..., help="annotator A's records"),
+    b: Path = typer.Argument(..., help="annotator B's records (same passages)"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the figures as JSON"),
+    resamples: int = typer.Option(1000),
+    seed: int = typer.Option(0),
+) -> None:
+    """Inter-annotator agreement: F1 per label (strict, partial), polarity kappa, relation F1."""
+    import json
+
+    from .evaluate import agreement as agree
+    from .evaluate.report import print_metrics
+
+    result = agree(_load_gold(a), _load_gold(b), resamples=resamples, seed=seed)
+    print_metrics(result, f"agreement of {b} with {a} ({result['passages']} passages)")
+    typer.echo(f"polarity: Cohen's kappa {result['polarity']['kappa']} on {result['polarity']['matched']} matched "
+               f"ASSESSMENT pairs, raw agreement {result['polarity']['accuracy']}")
+    if output:
+        write_text_atomic(output, json.dumps(result, indent=1) + "\n")
+
+
+class ExportFormat(str, Enum):
+    hf = "hf"
+    spacy = "spacy"
+
+
+@app.command()
+def export(
+    fmt: ExportFormat = typer.Option(..., "--format", "-f", help="hf (datasets.load_from_disk) or spacy (DocBin)"),
+    output: Path = typer.Option(..., "--output", "-o", help="output directory"),
+    gold_dir: Path = typer.Option(Path("annotations/gold"), help="directory with train/dev/test .jsonl"),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="pipeline whose tokenizer to use"),
+) -> None:
+    """Write the gold splits as a Hugging Face DatasetDict or as spaCy DocBin files."""
+    from .export import write_docbins, write_hf
+
+    splits = {p.stem: _load_gold(p) for p in sorted(gold_dir.glob("*.jsonl"))}
+    if not splits:
+        raise fail(f"{gold_dir}: no .jsonl gold files")
+    nlp = _load_model(model)
+    if fmt is ExportFormat.hf:
+        write_hf(nlp, splits, output)
+    else:
+        write_docbins(nlp, splits, output)
+    err.print(f"exported {', '.join(f'{k}: {len(v)}' for k, v in splits.items())} -> {output}")
+
+
 def main() -> None:
     app()

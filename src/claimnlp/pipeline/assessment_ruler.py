@@ -35,6 +35,19 @@ COMMA_STOPS = ["and", "but", "however", "including", "although", "while", "which
 TIME_ADJUNCT = re.compile(r"^(?:in|during|since|by|throughout|from)$")
 
 
+CLAUSE_STARTERS = {"is", "was", "were", "are", "did", "does", "do", "has", "have", "had", "could", "would", "will",
+                   "can", "the", "its", "their", "it", "they", "authorities", "officials", "continued", "also",
+                   "not", "there"}
+
+
+def _starts_clause(doc: Doc, k: int) -> bool:
+    """Whether token ``k`` opens a new predicate or clause (an auxiliary, a subject, a past-tense verb)."""
+    if k >= len(doc):
+        return False
+    t = doc[k].lower_
+    return t in CLAUSE_STARTERS or (len(t) > 4 and t.endswith("ed") and doc[k].is_lower)
+
+
 class AssessmentRuler:
     """Finds ASSESSMENT spans; see the module docstring."""
 
@@ -62,6 +75,8 @@ class AssessmentRuler:
         for key, start, _end in self.matcher(doc):
             p = self.patterns[int(self.nlp.vocab.strings[key])]
             s = start + int(p.get("start", 0))
+            if s > 0 and doc[s - 1].lower_ in p.get("not_after", ()):
+                continue  # e.g. "the lack of": a noun phrase, not a predicate
             e = self.clause_end(doc, _end)
             if e > s:
                 candidates.append((s, e, p["polarity"], p.get("id", "")))
@@ -88,7 +103,13 @@ class AssessmentRuler:
             nxt = doc[j + 1].lower_ if j + 1 < len(doc) else ""
             if t.text in STOP_PUNCT or "\n" in t.text or low in self.stop_words:
                 break
-            if low == "," and nxt in self.comma_stops:
+            if low == "," and (nxt in self.comma_stops or _starts_clause(doc, j + 1)):
+                break
+            if low in ("and", "or") and j > i and _starts_clause(doc, j + 1):
+                break  # "... and is not making ...": a second predicate gets its own span
+            if low in ("by", "through", "when", "while") and j + 1 < len(doc) and doc[j + 1].lower_.endswith("ing"):
+                break  # "demonstrated increasing efforts by establishing ...": the verdict ends before "by"
+            if low == "during" and nxt in ("the", "that", "this"):
                 break
             if low == "due" and nxt == "to" or low == "in" and nxt == "order" or low == "so" and nxt == "that":
                 break

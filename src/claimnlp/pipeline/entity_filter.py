@@ -36,7 +36,8 @@ MODIFIEE = ["identification", "services", "service", "protection", "assistance",
             "policies", "procedures", "protocol", "protocols", "welfare", "benefits", "compensation", "soldiering",
             "soldier", "prostitution", "mortality", "custody", "courts", "court", "friendly", "-", "sensitive",
             "centered", "centred", "survivor", "victim", "care", "coordinator", "coordinators", "liaison", "psychologists",
-            "safety", "health", "education", "grooming", "brides", "bride", "workers"]
+            "safety", "health", "education", "grooming", "brides", "bride", "workers", "referrals", "applications",
+            "camp", "camps", "vulnerability", "case", "cases", "registry", "’s", "'s", "’", "'"]
 AS_JOB = ["as"]
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -53,6 +54,14 @@ def _next(doc: Doc, span: Span, k: int = 1) -> Token | None:
 
 def _low(tok: Token | None) -> str:
     return tok.lower_ if tok is not None else ""
+
+
+def _is_heading(doc: Doc, ent: Span) -> bool:
+    """An all-caps word of a title line (``PAPUA NEW GUINEA: TIER 2``), not an acronym."""
+    prev, nxt = _prev(doc, ent), _next(doc, ent)
+    caps_word = lambda t: t is not None and t.is_alpha and t.is_upper and len(t) > 1  # noqa: E731
+    return (caps_word(prev) or caps_word(nxt) or (nxt is not None and (nxt.text in (":", "(") or "\n" in nxt.text_with_ws))
+            or (prev is not None and "\n" in prev.text_with_ws and (nxt is None or nxt.is_space)))
 
 
 class EntityFilter:
@@ -84,8 +93,8 @@ class EntityFilter:
 
     def _keep_quantity(self, doc: Doc, ent: Span) -> bool:
         text = ent.text
-        if any(YEAR.match(t.text) for t in ent):
-            return False
+        if any(YEAR.match(t.text) or re.fullmatch(r"\d{5,}", t.text) for t in ent):
+            return False  # years; long digit strings without commas are identifiers
         before, after, after2 = _low(_prev(doc, ent)), _low(_next(doc, ent)), _low(_next(doc, ent, 2))
         if before in self.id_words or before.rstrip(".") in self.id_words or before in MONTHS or after in MONTHS:
             return False
@@ -109,10 +118,12 @@ class EntityFilter:
         return True
 
     def _keep_org(self, doc: Doc, ent: Span) -> bool:
-        if ent[0].is_title or ent[0].is_upper:
-            return True
         before = _low(_prev(doc, ent))
-        return before in self.definite
+        if len(ent) == 1 and (ent[0].is_upper or ent.text[-1] == "s"):
+            return not _is_heading(doc, ent) and not ent.text.endswith("s")  # "PERU: Tier 2"; plural "RICs"
+        if len(ent) == 1 or not (ent[0].is_title or ent[0].is_upper):
+            return before in self.definite  # "the ministry", "the national police"; not "police", "a unit"
+        return True
 
     def _keep_population(self, doc: Doc, ent: Span) -> bool:
         after = _low(_next(doc, ent))
@@ -120,8 +131,6 @@ class EntityFilter:
             return False
         if _low(_prev(doc, ent)) in AS_JOB and ent[-1].lower_ in ("workers", "worker", "laborers", "domestics"):
             return False
-        if after in ("’", "'") and _low(_next(doc, ent, 2)) not in ("s",):
-            return False  # victims’ access: possessive modifier
         return True
 
     def _acronyms(self, doc: Doc, ents: list[Span]) -> list[Span]:
