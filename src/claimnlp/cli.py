@@ -205,5 +205,67 @@ def export(
     err.print(f"exported {', '.join(f'{k}: {len(v)}' for k, v in splits.items())} -> {output}")
 
 
+@app.command()
+def train(
+    config: Path = typer.Option(..., "--config", "-c", help="spaCy training config, e.g. configs/cnn.cfg"),
+    output: Path = typer.Option(..., "--output", "-o", help="where the trained pipeline goes, e.g. models/NAME"),
+    train_file: Path = typer.Option(Path("annotations/gold/train.jsonl"), "--train", help="gold train JSONL"),
+    dev_file: Path = typer.Option(Path("annotations/gold/dev.jsonl"), "--dev", help="gold dev JSONL (early stopping)"),
+    gpu: bool = typer.Option(False, "--gpu", help="train on GPU 0"),
+    seed: int = typer.Option(0),
+    overrides: List[str] = typer.Option([], "--set", help="config override, e.g. --set training.max_steps=200"),
+) -> None:
+    """Train a pipeline with spacy train; meta.json gets the dev scores and the training-data hash."""
+    from .training.run import train_pipeline
+
+    for f in (config, train_file, dev_file):
+        if not f.is_file():
+            raise fail(f"{f}: no such file")
+    _load_gold(train_file), _load_gold(dev_file)
+    metrics = train_pipeline(config, output, train_file, dev_file, gpu=0 if gpu else -1, seed=seed,
+                             overrides=_parse_overrides(overrides))
+    from .evaluate.report import print_metrics
+
+    print_metrics(metrics, f"{output} on {dev_file} (dev)")
+
+
+@app.command("train-curve")
+def train_curve_cmd(
+    config: Path = typer.Option(..., "--config", "-c"),
+    output: Path = typer.Option(Path("docs/train_curve"), "--output", "-o", help="directory for the table and PNG"),
+    train_file: Path = typer.Option(Path("annotations/gold/train.jsonl"), "--train"),
+    dev_file: Path = typer.Option(Path("annotations/gold/dev.jsonl"), "--dev"),
+    fractions: str = typer.Option("0.25,0.5,0.75,1.0", help="comma-separated fractions of train"),
+    seed: int = typer.Option(0),
+    overrides: List[str] = typer.Option([], "--set"),
+) -> None:
+    """Train on growing fractions of train; dev F1 per label as a table and a PNG plot."""
+    from rich.table import Table
+
+    from .training.run import train_curve
+
+    rows = train_curve(config, train_file, dev_file, output, [float(x) for x in fractions.split(",")], seed=seed,
+                       overrides=_parse_overrides(overrides))
+    table = Table(title=f"dev strict F1 by share of train ({output}/train_curve.png)")
+    for col in rows[0]:
+        table.add_column(col, justify="right")
+    for r in rows:
+        table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in r.values()))
+    Console().print(table)
+
+
+def _parse_overrides(items: List[str]) -> dict:
+    import json
+
+    out = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        try:
+            out[key] = json.loads(value)
+        except ValueError:
+            out[key] = value
+    return out
+
+
 def main() -> None:
     app()

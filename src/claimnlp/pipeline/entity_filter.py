@@ -100,8 +100,8 @@ class EntityFilter:
             return False
         if before == "-" and _prev(doc, ent, 2) is not None and _prev(doc, ent, 2).is_alpha:
             return False  # COVID-19 style identifiers
-        if after == "-" and after2 in ("year", "years", "month", "day"):
-            return False  # 18-year-old: an age, and 10-day: a modifier phrase
+        if after == "-" and after2 in ("year", "years", "month", "months") and _low(_next(doc, ent, 4)) == "old":
+            return False  # 18-year-old: an age (but "three-year plan" is a length: kept)
         if after in ("year", "years") and _low(_next(doc, ent, 2)) in ("old", "of"):
             return False
         first = ent[0].lower_

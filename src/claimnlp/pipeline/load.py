@@ -12,7 +12,8 @@ from spacy.language import Language
 from spacy.util import registry
 
 from ..schema import FLAT_LABELS
-from . import assessment_ruler, entity_filter, linker, quantity_values, tokenizer  # noqa: F401  (registrations)
+from ..training import registry as _training_registry  # noqa: F401  (claimnlp.minilm_path.v1)
+from . import assessment_ruler, claims, entity_filter, label_map, linker, quantity_values, tokenizer  # noqa: F401
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 MODELS_DIR = REPO_ROOT / "models"
@@ -66,18 +67,28 @@ def load_pipeline(name_or_path: str | None = None) -> Language:
         raise ModelError(f"{target}: cannot load pipeline ({msg})") from None
     except Exception as e:  # corrupt weights, bad config: spaCy raises many types
         raise ModelError(f"{target}: cannot load pipeline ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
-    check_labels(nlp, str(target))
+    if is_stock_english(nlp):
+        nlp.add_pipe("claimnlp_label_map")
+        nlp.add_pipe("claimnlp_quantity_values")
+        nlp.add_pipe("claimnlp_counts_linker")
+    else:
+        check_labels(nlp, str(target))
     return nlp
+
+
+def is_stock_english(nlp: Language) -> bool:
+    """spaCy's own English pipelines (``en_core_web_*``): scored through ``claimnlp_label_map``."""
+    return nlp.lang == "en" and nlp.meta.get("name", "").startswith("core_web") and "ner" in nlp.pipe_names
 
 
 def check_labels(nlp: Language, where: str) -> None:
     """Refuse a pipeline trained for another label set: its output would be silently wrong."""
-    for name in ("ner",):
-        if name in nlp.pipe_names:
-            labels = set(nlp.get_pipe(name).labels)
-            if labels and not labels <= set(FLAT_LABELS):
-                extra = ", ".join(sorted(labels - set(FLAT_LABELS)))
-                raise ModelError(f"{where}: pipeline was trained for other labels ({extra}); claimnlp needs {', '.join(FLAT_LABELS)}")
+    if "ner" in nlp.pipe_names:
+        labels = set(nlp.get_pipe("ner").labels)
+        if labels and not labels <= set(FLAT_LABELS):
+            extra = ", ".join(sorted(labels - set(FLAT_LABELS)))
+            raise ModelError(f"{where}: pipeline was trained for other labels ({extra}); "
+                             f"claimnlp needs {', '.join(FLAT_LABELS)}")
 
 
 def assemble(config_path: str | Path, overrides: dict | None = None) -> Language:

@@ -20,7 +20,7 @@ DASHES = r"[—–]"
 def create_tokenizer() -> Callable[[Language], Tokenizer]:
     def make(nlp: Language) -> Tokenizer:
         d = nlp.Defaults
-        infixes = list(d.infixes or []) + [DASHES, r"(?<=[\)\]])[-/](?=\w)"]
+        infixes = list(d.infixes or []) + [DASHES, r"(?<=[\)\]])[-/](?=\w)", r"(?<=\w)[\)\]](?=[-/—–])"]
         return Tokenizer(
             nlp.vocab,
             rules=d.tokenizer_exceptions,

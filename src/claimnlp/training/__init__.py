@@ -1,0 +1,1 @@
+"""Training claimnlp pipelines with ``spacy train``: gold JSONL to DocBin, registered functions, runs."""

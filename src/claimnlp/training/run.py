@@ -1,0 +1,105 @@
+"""``claimnlp train`` and ``claimnlp train-curve``: spaCy training runs with claimnlp's provenance.
+
+A run converts the gold ``train``/``dev`` JSONL to DocBin, calls spaCy's own
+``train`` (early stopping on dev through ``[training] patience``), keeps
+``model-best``, scores it on dev with claimnlp's evaluator and writes those scores,
+the training-data hash and the timing into the pipeline's ``meta.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.cli.train import train as spacy_train
+
+from ..evaluate import compare_sets, predict, summarise
+from ..io import read_records, write_text_atomic
+from ..pipeline.load import load_pipeline
+from .corpus import data_hash, write_corpus
+
+VERSION = "0.1.0"
+
+
+def dev_summary(metrics: dict[str, Any]) -> dict[str, Any]:
+    """The few dev figures worth carrying in ``meta.json``."""
+    out = {label: {"strict_f1": row["strict"]["f1"], "partial_f1": row["partial"]["f1"]}
+           for label, row in metrics["labels"].items()}
+    out["micro_strict_f1"] = metrics["overall"]["strict"]["micro"]["f1"]
+    out["polarity_accuracy"] = metrics["polarity"]["accuracy"]
+    out["counts_f1"] = metrics["relations"]["f1"]
+    out["value_accuracy"] = metrics["quantity_value"]["accuracy"]
+    return out
+
+
+def train_pipeline(config: Path, output: Path, train: Path, dev: Path, *, gpu: int = -1, fraction: float = 1.0,
+                   seed: int = 0, overrides: dict[str, Any] | None = None, workdir: Path | None = None) -> dict[str, Any]:
+    """Train from ``config`` on the gold files; returns the dev metrics written to ``output/meta.json``."""
+    started = time.time()
+    workdir = workdir or Path(".cache") / "train" / output.name
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    blank = spacy.util.load_model_from_config(spacy.util.load_config(config, interpolate=False), auto_fill=True)
+    train_db, dev_db, n_train = write_corpus(blank, train, dev, workdir / "corpus", fraction=fraction, seed=seed)
+    all_overrides = {"paths.train": str(train_db), "paths.dev": str(dev_db), "system.seed": seed, **(overrides or {})}
+    spacy_train(config, workdir / "out", overrides=all_overrides, use_gpu=gpu)
+    best = workdir / "out" / "model-best"
+    if output.exists():
+        shutil.rmtree(output)
+    shutil.copytree(best, output)
+    nlp = load_pipeline(str(output))
+    dev_records = read_records(dev)
+    metrics = summarise(compare_sets(predict(nlp, dev_records), dev_records), resamples=1000)
+    meta = json.loads((output / "meta.json").read_text(encoding="utf-8"))
+    meta.update(name=output.name, version=VERSION)
+    meta["claimnlp"] = {
+        "config": str(config),
+        "train_data": {"train": str(train), "dev": str(dev), "sha256": data_hash([train, dev]),
+                       "train_passages": n_train, "fraction": fraction, "seed": seed},
+        "dev": dev_summary(metrics),
+        "training_seconds": round(time.time() - started, 1),
+    }
+    write_text_atomic(output / "meta.json", json.dumps(meta, indent=2) + "\n")
+    shutil.rmtree(workdir, ignore_errors=True)
+    return metrics
+
+
+def train_curve(config: Path, train: Path, dev: Path, out_dir: Path, fractions: list[float], seed: int = 0,
+                overrides: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Dev F1 per label after training on growing seeded fractions of ``train``; table JSON + PNG plot."""
+    rows = []
+    for frac in fractions:
+        model_dir = out_dir / f"frac-{int(frac * 100)}"
+        m = train_pipeline(config, model_dir, train, dev, fraction=frac, seed=seed, overrides=overrides)
+        row = {"fraction": frac, **{label: r["strict"]["f1"] for label, r in m["labels"].items()},
+               "micro": m["overall"]["strict"]["micro"]["f1"]}
+        rows.append(row)
+        shutil.rmtree(model_dir, ignore_errors=True)
+    write_text_atomic(out_dir / "train_curve.json", json.dumps(rows, indent=1) + "\n")
+    plot_curve(rows, out_dir / "train_curve.png")
+    return rows
+
+
+def plot_curve(rows: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    xs = [r["fraction"] * 100 for r in rows]
+    for key in ("ORG", "QUANTITY", "POPULATION", "ASSESSMENT", "micro"):
+        ax.plot(xs, [r[key] for r in rows], marker="o", label=key, linewidth=2.5 if key == "micro" else 1.5)
+    ax.set_xlabel("% of train passages")
+    ax.set_ylabel("dev strict F1")
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    ax.set_title("Does more annotation still help?")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
