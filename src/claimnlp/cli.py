@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -128,6 +129,7 @@ def evaluate(
     import json
 
     from .evaluate import compare_sets, paired_difference, predict, summarise
+    from .evaluate.claims import score_statistic_claims
     from .evaluate.report import diff_table, html_report, print_metrics, wide_console
     from .pipeline import model_version
 
@@ -139,6 +141,7 @@ def evaluate(
         name, pred = model_version(nlp), predict(nlp, gold_records)
     comps = compare_sets(pred, gold_records)
     metrics = summarise(comps, resamples=resamples, seed=seed)
+    metrics["statistic_claims"] = score_statistic_claims(pred, gold_records, resamples=resamples, seed=seed)
     result = {"model": name, "gold": str(gold), "metrics": metrics}
     print_metrics(metrics, f"{name} on {gold} ({len(gold_records)} passages)")
     diff = None
@@ -206,6 +209,61 @@ def export(
 
 
 @app.command()
+def extract(
+    inputs: List[str] = typer.Argument(..., help=".txt or .jsonl passages, or - for stdin"),
+    output: Path = typer.Option(..., "--output", "-o", help="claims.jsonl, claims.csv or claims.parquet"),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="pipeline (default: the default model)"),
+) -> None:
+    """Structured claims (statistics and assessments) with provenance, one row per claim."""
+    from .claims import extract as extract_claims
+    from .claims.output import claims_format, write_claims
+    from .pipeline import model_version
+
+    try:
+        claims_format(output)
+    except ValueError as e:
+        raise fail(str(e))
+    problems: list[InputProblem] = []
+    passages: list[Passage] = []
+    for source in inputs:
+        for item in read_passages(source):
+            (problems if isinstance(item, InputProblem) else passages).append(item)
+    for p in problems:
+        err.print(f"[red]error:[/red] {p}", soft_wrap=True, markup=True)
+    nlp = _load_model(model)
+    name = model_version(nlp)
+    rows = []
+    for doc, passage in nlp.pipe(((p.text, p) for p in passages), as_tuples=True):
+        doc._.passage_id, doc._.meta = passage.id, dict(passage.meta)
+        rows.extend(extract_claims(doc, name))
+    write_claims(rows, output)
+    kinds = Counter(r["claim_type"] for r in rows)
+    err.print(f"{len(passages)} passage(s): {kinds['statistic']} statistic and {kinds['assessment']} assessment "
+              f"claims -> {output}")
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    claims_file: Path = typer.Argument(..., help="claims written by claimnlp extract (.parquet, .jsonl, .csv)"),
+    output: Path = typer.Option(..., "--output", "-o", help="the HTML report"),
+) -> None:
+    """A single-file offline HTML report of claims, every figure linked to its sentence."""
+    from .claims.output import read_claims
+    from .claims.report import render
+
+    if not claims_file.is_file():
+        raise fail(f"{claims_file}: no such file")
+    try:
+        rows = read_claims(claims_file)
+    except Exception as e:  # unreadable Parquet/CSV/JSON: one line, not a traceback
+        raise fail(f"{claims_file}: cannot read claims ({type(e).__name__}: {e})")
+    write_text_atomic(output, render(rows, f"claims from {claims_file.name}"))
+    err.print(f"{len(rows)} claims -> {output}")
+
+
+@app.command()
 def train(
     config: Path = typer.Option(..., "--config", "-c", help="spaCy training config, e.g. configs/cnn.cfg"),
     output: Path = typer.Option(..., "--output", "-o", help="where the trained pipeline goes, e.g. models/NAME"),
@@ -214,6 +272,7 @@ def train(
     gpu: bool = typer.Option(False, "--gpu", help="train on GPU 0"),
     seed: int = typer.Option(0),
     overrides: List[str] = typer.Option([], "--set", help="config override, e.g. --set training.max_steps=200"),
+    disable: List[str] = typer.Option([], "--disable", help="ship this component disabled (chosen on dev)"),
 ) -> None:
     """Train a pipeline with spacy train; meta.json gets the dev scores and the training-data hash."""
     from .training.run import train_pipeline
@@ -223,7 +282,7 @@ def train(
             raise fail(f"{f}: no such file")
     _load_gold(train_file), _load_gold(dev_file)
     metrics = train_pipeline(config, output, train_file, dev_file, gpu=0 if gpu else -1, seed=seed,
-                             overrides=_parse_overrides(overrides))
+                             overrides=_parse_overrides(overrides), disable=list(disable))
     from .evaluate.report import print_metrics
 
     print_metrics(metrics, f"{output} on {dev_file} (dev)")

@@ -44,6 +44,10 @@ def metrics_table(m: dict[str, Any], title: str) -> Group:
     r = m["relations"]
     extra.add_row(f"counts relation F1 (P {_f(r['p'])}, R {_f(r['r'])})", _f(r["f1"]), _ci(r["f1_ci"]),
                   str(r["gold"]))
+    if "statistic_claims" in m:
+        c = m["statistic_claims"]
+        extra.add_row(f"StatisticClaim (value, head) F1 (P {_f(c['p'])}, R {_f(c['r'])})", _f(c["f1"]),
+                      _ci(c["f1_ci"]), str(c["gold"]))
     return Group(t, extra)
 
 

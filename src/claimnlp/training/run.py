@@ -37,8 +37,13 @@ def dev_summary(metrics: dict[str, Any]) -> dict[str, Any]:
 
 
 def train_pipeline(config: Path, output: Path, train: Path, dev: Path, *, gpu: int = -1, fraction: float = 1.0,
-                   seed: int = 0, overrides: dict[str, Any] | None = None, workdir: Path | None = None) -> dict[str, Any]:
-    """Train from ``config`` on the gold files; returns the dev metrics written to ``output/meta.json``."""
+                   seed: int = 0, overrides: dict[str, Any] | None = None, workdir: Path | None = None,
+                   disable: list[str] | None = None) -> dict[str, Any]:
+    """Train from ``config`` on the gold files; returns the dev metrics written to ``output/meta.json``.
+
+    ``disable``: components to ship disabled (``nlp.disabled``), chosen on dev with
+    ``scripts/ablate_rules.py``; ``nlp.enable_pipe`` turns them back on.
+    """
     started = time.time()
     workdir = workdir or Path(".cache") / "train" / output.name
     if workdir.exists():
@@ -51,20 +56,32 @@ def train_pipeline(config: Path, output: Path, train: Path, dev: Path, *, gpu: i
     if output.exists():
         shutil.rmtree(output)
     shutil.copytree(best, output)
-    nlp = load_pipeline(str(output))
-    dev_records = read_records(dev)
-    metrics = summarise(compare_sets(predict(nlp, dev_records), dev_records), resamples=1000)
     meta = json.loads((output / "meta.json").read_text(encoding="utf-8"))
     meta.update(name=output.name, version=VERSION)
     meta["claimnlp"] = {
         "config": str(config),
         "train_data": {"train": str(train), "dev": str(dev), "sha256": data_hash([train, dev]),
                        "train_passages": n_train, "fraction": fraction, "seed": seed},
-        "dev": dev_summary(metrics),
         "training_seconds": round(time.time() - started, 1),
     }
     write_text_atomic(output / "meta.json", json.dumps(meta, indent=2) + "\n")
     shutil.rmtree(workdir, ignore_errors=True)
+    return finalize(output, dev, disable or [])
+
+
+def finalize(output: Path, dev: Path, disable: list[str]) -> dict[str, Any]:
+    """Ship ``disable`` components disabled and record the pipeline's dev scores in its ``meta.json``."""
+    nlp = load_pipeline(str(output))
+    for name in nlp.pipe_names:
+        if name in disable:
+            nlp.disable_pipe(name)
+    dev_records = read_records(dev)
+    metrics = summarise(compare_sets(predict(nlp, dev_records), dev_records), resamples=1000)
+    nlp.meta.setdefault("claimnlp", {}).update(dev=dev_summary(metrics), disabled=sorted(disable))
+    trained = output.with_name(f".{output.name}.tmp")
+    nlp.to_disk(trained)
+    shutil.rmtree(output)
+    trained.rename(output)
     return metrics
 
 

@@ -1,0 +1,5 @@
+"""The claim layer: StatisticClaim and AssessmentClaim rows with provenance (``doc._.claims``)."""
+
+from .extract import COLUMNS, extract
+
+__all__ = ["COLUMNS", "extract"]
