@@ -24,6 +24,18 @@ class TagFormat(str, Enum):
     html = "html"
 
 
+def _read_inputs(inputs: List[str]) -> tuple[list[Passage], list[InputProblem]]:
+    """Every readable passage of the inputs; each problem printed as one line, none fatal."""
+    problems: list[InputProblem] = []
+    passages: list[Passage] = []
+    for source in inputs:
+        for item in read_passages(source):
+            (problems if isinstance(item, InputProblem) else passages).append(item)
+    for p in problems:
+        err.print(f"[red]error:[/red] {p}", soft_wrap=True, markup=True)
+    return passages, problems
+
+
 def fail(message: str) -> typer.Exit:
     err.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
     return typer.Exit(1)
@@ -55,22 +67,12 @@ def tag(
     batch_size: int = typer.Option(32, help="passages per nlp.pipe batch"),
 ) -> None:
     """Tag passages with ORG / QUANTITY / POPULATION / ASSESSMENT and link counts."""
-    from .pipeline import ModelError, load_pipeline
     from .render import print_tables, records_html
     from .tagging import tag_passages
 
-    problems: list[InputProblem] = []
-    passages: list[Passage] = []
-    for source in inputs:
-        for item in read_passages(source):
-            (problems if isinstance(item, InputProblem) else passages).append(item)
-    for p in problems:
-        err.print(f"[red]error:[/red] {p}", soft_wrap=True, markup=True)
+    passages, problems = _read_inputs(inputs)
     if passages:
-        try:
-            nlp = load_pipeline(model)
-        except ModelError as e:
-            raise fail(str(e))
+        nlp = _load_model(model)
         records = list(tag_passages(nlp, passages, batch_size=batch_size))
         if fmt is TagFormat.table:
             if output:
@@ -218,24 +220,16 @@ def extract(
     from .claims import extract as extract_claims
     from .claims.output import claims_format, write_claims
     from .pipeline import model_version
+    from .tagging import pipe_passages
 
     try:
         claims_format(output)
     except ValueError as e:
         raise fail(str(e))
-    problems: list[InputProblem] = []
-    passages: list[Passage] = []
-    for source in inputs:
-        for item in read_passages(source):
-            (problems if isinstance(item, InputProblem) else passages).append(item)
-    for p in problems:
-        err.print(f"[red]error:[/red] {p}", soft_wrap=True, markup=True)
+    passages, problems = _read_inputs(inputs)
     nlp = _load_model(model)
     name = model_version(nlp)
-    rows = []
-    for doc, passage in nlp.pipe(((p.text, p) for p in passages), as_tuples=True):
-        doc._.passage_id, doc._.meta = passage.id, dict(passage.meta)
-        rows.extend(extract_claims(doc, name))
+    rows = [row for doc in pipe_passages(nlp, passages) for row in extract_claims(doc, name)]
     write_claims(rows, output)
     kinds = Counter(r["claim_type"] for r in rows)
     err.print(f"{len(passages)} passage(s): {kinds['statistic']} statistic and {kinds['assessment']} assessment "

@@ -49,6 +49,9 @@ def _svg_plot(series: dict[str, dict[int, dict[str, Any]]]) -> str:
     for country, points in sorted(series.items()):
         xs = sorted(points)
         ax.plot(xs, [_num(points[x]["value"]) for x in xs], marker="o", label=country)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("reference year")
     ax.set_ylabel("victims (headline figure)")
     ax.grid(alpha=0.3)

@@ -18,7 +18,7 @@ from . import assessment_ruler, claims, entity_filter, label_map, linker, quanti
 REPO_ROOT = Path(__file__).resolve().parents[3]
 MODELS_DIR = REPO_ROOT / "models"
 CONFIGS_DIR = REPO_ROOT / "configs"
-DEFAULT_MODEL = "claimnlp-rules"
+DEFAULT_MODEL = "claimnlp-trf"  # the best shipped pipeline on dev (docs/benchmarks.md)
 
 
 class ModelError(RuntimeError):
