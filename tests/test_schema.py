@@ -91,3 +91,16 @@ def test_validate_file_names_file_line_and_id(tmp_path: Path):
 def test_from_dict_refuses_structural_garbage():
     with pytest.raises(SchemaError):
         Record.from_dict({"id": "z", "spans": []})
+
+
+def test_trim_span_removes_stray_edge_punctuation_only():
+    from claimnlp.schema import trim_span
+
+    text = "They met Syrians, Iraqis and the U.S. team (MIMP)."
+    s = text.index("Syrians")
+    assert trim_span(text, s, s + len("Syrians,")) == (s, s + len("Syrians"))
+    u = text.index("U.S.")
+    assert trim_span(text, u, u + 4) == (u, u + 4)  # the initialism keeps its dot
+    m = text.index("(MIMP)")
+    assert trim_span(text, m, m + 6) == (m, m + 6)  # balanced brackets stay
+    assert trim_span(text, m - 1, m + 7) == (m, m + 6)  # whitespace and the final period go

@@ -12,21 +12,27 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span as SpacySpan
 
 from .pipeline.extensions import CLAIMS_KEY, relations
-from .schema import CLAIM_LABEL, FLAT_LABELS, Record, Span, sort_spans
+from .schema import CLAIM_LABEL, FLAT_LABELS, Record, Span, sort_spans, trim_span
 
 
 def to_record(doc: Doc) -> Record:
-    """The spec record of a processed ``Doc``: entities, claim spans, values, polarity, relations."""
+    """The spec record of a processed ``Doc``: entities, claim spans, values, polarity, relations.
+
+    Span edges are trimmed of stray punctuation (a trained ``ner`` can end an entity on a
+    comma token: ``Syrians ,``), so every record written validates.
+    """
     flat = {
-        (e.start_char, e.end_char): Span(e.start_char, e.end_char, e.label_, None,
+        (e.start_char, e.end_char): Span(*trim_span(doc.text, e.start_char, e.end_char), e.label_, None,
                                          e._.value if e.label_ == "QUANTITY" else None)
         for e in doc.ents
         if e.label_ in FLAT_LABELS
     }
+    flat = {k: s for k, s in flat.items() if s.end > s.start}
     claims = [
-        Span(s.start_char, s.end_char, CLAIM_LABEL, s._.polarity or "neutral")
+        Span(*trim_span(doc.text, s.start_char, s.end_char), CLAIM_LABEL, s._.polarity or "neutral")
         for s in doc.spans.get(CLAIMS_KEY, [])
     ]
+    claims = [s for s in claims if s.end > s.start]
     pairs = [
         (flat[tuple(r["head"])], flat[tuple(r["child"])])
         for r in (doc._.relations or [])

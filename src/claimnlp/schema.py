@@ -173,6 +173,22 @@ def _edge_problem(piece: str) -> str | None:
     return None
 
 
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` until its text has no edge whitespace or stray punctuation (spec section 4).
+
+    Model output and imported annotations pass through this, so a record we write always validates.
+    """
+    while start < end:
+        problem = _edge_problem(text[start:end])
+        if problem is None:
+            break
+        if problem.startswith("begins") or (problem.endswith("whitespace") and text[start].isspace()):
+            start += 1
+        else:
+            end -= 1
+    return start, end
+
+
 def _is_initialism(token: str) -> bool:
     """``U.S.``, ``U.N.``: a final period that belongs to the token itself."""
     parts = token.split(".")
