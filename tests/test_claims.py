@@ -14,7 +14,7 @@ from claimnlp.cli import app
 from claimnlp.convert import doc_from_record
 from claimnlp.schema import Record
 
-from .conftest import ROOT, SEED_GOLD
+from .conftest import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 import spacy
 from typer.testing import CliRunner
 
@@ -10,8 +11,6 @@ from claimnlp.pipeline import ModelError, load_pipeline
 from claimnlp.training.registry import minilm_path
 
 from .conftest import ROOT
-
-import pytest
 
 
 def _subset(src, dst, n):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import warnings
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from .pipeline.extensions import CLAIMS_KEY, relations
 from .schema import CLAIM_LABEL, FLAT_LABELS, Record, Span, sort_spans, trim_span

@@ -12,7 +12,6 @@ The tags stay in ``token.tag_`` (trained pipelines have no part-of-speech tagger
 from __future__ import annotations
 
 from collections import Counter
-
 from typing import Any, Iterable
 
 from spacy.language import Language
