@@ -42,6 +42,13 @@ def test_seed_765_with_breakdown_source_year_and_comparison(seed_claims):
     assert parts == {("148", "girls"), ("38", "boys"), ("579", "adults")}
 
 
+def test_doc_extension_gives_the_same_rows(rules_nlp, seed_record, seed_claims):
+    doc = rules_nlp(seed_record["text"])
+    doc._.passage_id, doc._.meta = seed_record["id"], seed_record["meta"]
+    rows, _ = seed_claims
+    assert [{**r, "pipeline": ""} for r in rows] == doc._.claims
+
+
 def test_seed_other_statistics(seed_claims):
     rows, _ = seed_claims
     d = stat(rows, "1,054", "victims")

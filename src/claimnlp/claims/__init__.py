@@ -1,4 +1,4 @@
-"""The claim layer: StatisticClaim and AssessmentClaim rows with provenance (``doc._.claims``)."""
+"""The claim layer: StatisticClaim and AssessmentClaim rows with provenance (also as ``doc._.claims``)."""
 
 from .extract import COLUMNS, extract
 

@@ -22,6 +22,13 @@ def _counts(span: Span) -> list[Span]:
     ]
 
 
+def _claims(doc: Doc) -> list[dict]:
+    """``doc._.claims``: the claim rows of ``claimnlp.claims.extract`` (pipeline column left empty)."""
+    from ..claims import extract  # the claim layer sits above the pipeline package
+
+    return extract(doc)
+
+
 def register() -> None:
     """Idempotent: importing any component module calls it."""
     for name, default in (("passage_id", None), ("meta", None), ("relations", None)):
@@ -30,6 +37,8 @@ def register() -> None:
     for name in ("value", "low", "high", "bound", "polarity", "score"):
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
+    if not Doc.has_extension("claims"):
+        Doc.set_extension("claims", getter=_claims)
     if not Span.has_extension("counts"):
         Span.set_extension("counts", getter=_counts)
 
