@@ -59,17 +59,91 @@ def validate(files: List[Path] = typer.Argument(..., help="JSONL files of spec r
 
 
 @app.command()
-def tag(
-    inputs: List[str] = typer.Argument(..., help=".txt or .jsonl files, or - for stdin"),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="pipeline directory, name under models/, or package"),
-    fmt: TagFormat = typer.Option(TagFormat.table, "--format", "-f", help="table, jsonl or html"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="write here instead of stdout"),
-    batch_size: int = typer.Option(32, help="passages per nlp.pipe batch"),
+def ingest(
+    inputs: List[str] = typer.Argument(..., help="report files: .txt/.md, .html/.htm (one narrative a page), .pdf"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="passages JSONL (default: stdout)"),
 ) -> None:
-    """Tag passages with ORG / QUANTITY / POPULATION / ASSESSMENT and link counts."""
+    """Split whole reports into country/section passages with provenance, as JSONL for tag and extract."""
+    from rich.markup import escape
+
+    from .ingest import ingest_file
+    from .ingest.passages import passage_json
+
+    passages: list[Passage] = []
+    problems: list[InputProblem] = []
+    files = 0
+    for source in inputs:
+        before = len(passages)
+        for item in ingest_file(source):
+            if isinstance(item, InputProblem):
+                problems.append(item)
+                err.print(f"[red]error:[/red] {escape(str(item))}", soft_wrap=True, markup=True)
+            else:
+                passages.append(item)
+        files += len(passages) > before
+    lines = "".join(passage_json(p) + "\n" for p in passages)
+    if output:
+        write_text_atomic(output, lines)
+    else:
+        sys.stdout.write(lines)
+    countries = len({p.meta["country"] for p in passages if "country" in p.meta})
+    err.print(f"{len(passages)} passages from {files} files ({countries} countries); {len(problems)} problems"
+              + (f" -> {output}" if output else ""), soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def tag(
+    inputs: Optional[List[str]] = typer.Argument(None, help=".txt or .jsonl files, or - for stdin"),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="pipeline directory, name under models/, or package"),
+    fmt: Optional[TagFormat] = typer.Option(None, "--format", "-f", help="table (default), jsonl or html"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="write here instead of stdout; with --input: the output directory"),
+    batch_size: int = typer.Option(32, help="passages per nlp.pipe batch"),
+    batch_inputs: List[str] = typer.Option([], "--input", "-i", help="batch mode: report or .jsonl file, directory "
+                                           "(recursive) or glob; repeatable; writes sharded JSONL to --output DIR"),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="batch mode: tagging processes on this machine"),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="batch mode: tag on a dask cluster, dask://HOST:PORT"),
+    shard_size: int = typer.Option(1000, "--shard-size", min=1, help="batch mode: passages per output shard"),
+    claims: bool = typer.Option(False, "--claims", help="batch mode: also write claims.jsonl (tag + extract)"),
+) -> None:
+    """Tag passages with ORG / QUANTITY / POPULATION / ASSESSMENT and link counts.
+
+    Batch mode (--input ... --output DIR) tags whole report collections: resumable, sharded, parallel.
+    """
     from .render import print_tables, records_html
     from .tagging import tag_passages
 
+    if batch_inputs:
+        from contextlib import closing
+
+        from .batch import BatchOptions, open_tagger, run_batch
+        from .batch.errors import BatchError
+        from .pipeline import ModelError
+
+        if inputs or fmt:
+            raise typer.BadParameter("batch mode (--input) takes no INPUTS and no --format: it writes JSONL shards")
+        if output is None or output.is_file():
+            raise typer.BadParameter("batch mode (--input) needs --output DIR, a directory")
+        if cluster and workers > 1:
+            raise typer.BadParameter("--workers is for this machine; with --cluster the cluster's workers tag")
+        try:
+            with closing(open_tagger(model, workers, cluster)) as tagger:
+                summary = run_batch(BatchOptions(batch_inputs, output, shard_size, batch_size, claims), tagger, err)
+        except (ModelError, BatchError) as e:
+            raise fail(str(e))
+        except KeyboardInterrupt:
+            err.print("interrupted; run the same command again to resume", soft_wrap=True)
+            raise typer.Exit(130)
+        for line in summary.lines():
+            err.print(line, soft_wrap=True, markup=False)
+        raise typer.Exit(130 if summary.interrupted else 1 if summary.errors else 0)
+    if not inputs:
+        raise typer.BadParameter("give INPUTS (files, or - for stdin), or --input DIR|GLOB --output DIR")
+    if workers > 1 or cluster or claims or shard_size != 1000:
+        raise typer.BadParameter("--workers, --cluster, --shard-size and --claims are batch-mode options: use --input")
+    fmt = fmt or TagFormat.table
     passages, problems = _read_inputs(inputs)
     if passages:
         nlp = _load_model(model)
@@ -318,6 +392,11 @@ def _parse_overrides(items: List[str]) -> dict:
         except ValueError:
             out[key] = value
     return out
+
+
+from .ls_cli import ls_app  # noqa: E402  (its commands import from this module at call time)
+
+app.add_typer(ls_app, name="ls")
 
 
 def main() -> None:

@@ -1,0 +1,68 @@
+"""Whole report files (text, HTML, PDF) -> country-narrative passages with provenance metadata.
+
+``ingest_file`` never raises for bad input: an unreadable file, or a narrative without section
+headings, is one ``InputProblem`` line, and everything else in the file still comes out.
+See docs/ingest.md for formats, heading rules, ids and metadata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..io import InputProblem, Passage
+from .passages import Document, document_passages
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
+REPORT_SUFFIXES: set[str] = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf"}
+
+__all__ = ["REPORT_SUFFIXES", "ingest_file"]
+
+
+def _read_text(raw: bytes, source: str) -> Document | InputProblem:
+    if b"\x00" in raw[:8192]:
+        return InputProblem(source, "binary file (contains NUL bytes), expected UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        return InputProblem(source, f"not UTF-8 text ({e.reason} at byte {e.start})")
+    return Document(source, text, year_text=text[:5000], line_numbers=True)
+
+
+def _load(path: Path, source: str) -> Document | InputProblem:
+    if not path.exists():
+        return InputProblem(source, "no such file")
+    if path.is_dir():
+        return InputProblem(source, "is a directory, expected a report file")
+    suffix = path.suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        wanted = ", ".join(sorted(REPORT_SUFFIXES))
+        return InputProblem(source, f"unsupported file type {path.suffix or '(none)'!r}, expected one of {wanted}")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return InputProblem(source, f"cannot read ({e.strerror})")
+    if not raw.strip():
+        return InputProblem(source, "empty file")
+    if suffix == ".pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(path, source)
+    if suffix in HTML_SUFFIXES:
+        from .html import read_html
+
+        return read_html(raw, source)
+    return _read_text(raw, source)
+
+
+def ingest_file(path: str | Path) -> Iterator[Passage | InputProblem]:
+    """Passages of every country narrative in one report file, and a one-line problem for each thing that failed."""
+    source = str(path)
+    doc = _load(Path(path), source)
+    if isinstance(doc, InputProblem):
+        yield doc
+    elif not doc.raw.strip():
+        yield InputProblem(source, "no text in file")
+    else:
+        yield from document_passages(doc)
