@@ -141,14 +141,21 @@ def read_records(path: str | Path) -> list[Record]:
     return records
 
 
-def write_text_atomic(path: str | Path, text: str) -> None:
-    """Write a whole file or nothing: a crash never leaves a truncated output behind."""
+def write_atomic(path: str | Path, chunks: Iterable[str]) -> None:
+    """Write a whole file or nothing, streamed and synced before the rename.
+
+    A crash (or a reader, or a resumed batch run) never sees a truncated output; streaming
+    means a collection-wide file never has to fit in memory.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            for chunk in chunks:
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
@@ -158,5 +165,14 @@ def write_text_atomic(path: str | Path, text: str) -> None:
         raise
 
 
+def write_text_atomic(path: str | Path, text: str) -> None:
+    write_atomic(path, [text])
+
+
+def write_lines_atomic(path: str | Path, lines: Iterable[str]) -> None:
+    """JSONL lines, one per item, whole or not at all."""
+    write_atomic(path, (line + "\n" for line in lines))
+
+
 def write_records(path: str | Path, records: Iterable[Record]) -> None:
-    write_text_atomic(path, "".join(r.to_json() + "\n" for r in records))
+    write_lines_atomic(path, (r.to_json() for r in records))

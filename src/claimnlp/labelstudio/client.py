@@ -127,8 +127,13 @@ class Connection:
             page += 1
 
     def _task_page(self, project: int, page: int, page_size: int, full: bool) -> list[dict[str, Any]]:
-        pager = self.sdk.tasks.list(project=project, page=page, page_size=page_size,
-                                    fields="all" if full else "task_only")
+        try:
+            pager = self.sdk.tasks.list(project=project, page=page, page_size=page_size,
+                                        fields="all" if full else "task_only")
+        except ApiError as e:
+            if e.status_code == 404 and page > 1:  # LS answers 404 for the page after an exactly full last one
+                return []
+            raise
         return [t.model_dump(mode="json") for t in (pager.items or [])]
 
     def import_tasks(self, project: int, tasks: list[dict[str, Any]]) -> list[int]:
