@@ -76,9 +76,10 @@ def push(
         except LabelStudioError as e:
             raise fail(f"{e} (tasks imported before this stay; re-run the push to finish)")
     for p in report.problems:
-        err.print(f"warning: {p}", soft_wrap=True, highlight=False)
+        err.print(f"warning: {p}", soft_wrap=True, highlight=False, markup=False)
     err.print(f"project {project!r} (id {report.project}): {report.created} task(s) created, "
-              f"{report.already_there} already there" + (f"; predictions by {nlp.meta['name']}" if nlp else ""))
+              f"{report.already_there} already there" + (f"; predictions by {nlp.meta['name']}" if nlp else ""),
+              soft_wrap=True)
     if problems:
         raise typer.Exit(1)
 
@@ -106,13 +107,13 @@ def pull(
     except LabelStudioError as e:
         raise fail(f"{e} (nothing written)")
     for p in report.problems:
-        err.print(f"warning: {p}", soft_wrap=True, highlight=False)
+        err.print(f"warning: {p}", soft_wrap=True, highlight=False, markup=False)
     write_records(output, report.records)
     if others is not None:
         write_records(others, report.others)
     err.print(f"{len(report.records)} record(s) from {report.tasks} task(s) -> {output} "
               f"({report.unannotated} without a completed annotation"
-              + (f"; {len(report.others)} other annotation(s) -> {others}" if others else "") + ")")
+              + (f"; {len(report.others)} other annotation(s) -> {others}" if others else "") + ")", soft_wrap=True)
 
 
 @ls_app.command()
@@ -141,7 +142,7 @@ def backend(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     be = Backend(model, connect, TrainingSetup(workdir=workdir, max_steps=train_steps))
     server = serve(be, host, port)
-    err.print(f"ML backend serving {be.model_version} at http://{host}:{port}")
+    err.print(f"ML backend serving {be.model_version} at http://{host}:{port}", soft_wrap=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
