@@ -3,7 +3,8 @@
 Each (pipeline, workers) pair runs in a fresh subprocess. ``--workers 1`` times
 ``nlp.pipe`` in that process; ``--workers 2`` times the batch tagger users get from
 ``claimnlp tag --input ... --workers 2`` (spawned processes, one pipeline and one torch
-thread each; its time includes turning docs into records and claims). Peak RSS is the
+thread each; its time includes turning docs into records and claims; the parent, like
+the CLI's, never imports spaCy). Peak RSS is the
 peak of the *sum* over the process tree (RSS and PSS), sampled every 250 ms (smaps reads cost CPU). Load time is excluded
 from throughput and reported apart. A blank spaCy tokenizer pass gives the ceiling.
 
@@ -71,10 +72,7 @@ def _batches(passages: list, size: int):
 def child(model: str, passages: str, workers: int, limit: int) -> dict:
     """Runs inside the subprocess: load, tag, measure."""
     sys.path.insert(0, str(ROOT / "src"))
-    import spacy
-
     from claimnlp.io import Passage, read_passages
-    from claimnlp.pipeline import load_pipeline
 
     items = [p for p in read_passages(passages) if isinstance(p, Passage)][:limit]
     rss = PeakRSS()
@@ -84,11 +82,15 @@ def child(model: str, passages: str, workers: int, limit: int) -> dict:
 
         tagger = ProcessTagger(model, workers)
     elif model == "blank":
+        import spacy
+
         from claimnlp.pipeline.tokenizer import create_tokenizer
 
         nlp = spacy.blank("en")
         nlp.tokenizer = create_tokenizer()(nlp)
     else:
+        from claimnlp.pipeline import load_pipeline
+
         nlp = load_pipeline(model)
     load_s = time.perf_counter() - t0
     t1 = time.perf_counter()

@@ -120,7 +120,7 @@ def tag(
 
         from .batch import BatchOptions, open_tagger, run_batch
         from .batch.errors import BatchError
-        from .pipeline import ModelError
+        from .model_paths import ModelError
 
         if inputs or fmt:
             raise typer.BadParameter("batch mode (--input) takes no INPUTS and no --format: it writes JSONL shards")

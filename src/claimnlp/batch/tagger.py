@@ -3,16 +3,13 @@
 Every tagger turns batches of passages into ``Tagged`` results in input order, and each batch is one
 ``nlp.pipe`` call wherever it runs, so batches (and so outputs) are the same whatever the backend.
 Workers load the pipeline once each and return plain strings, so the client writes exactly what a
-single process would have written.
+single process would have written. This module is the client's side and imports no spaCy (the
+worker side is ``work``), so the parent of a multi-process run stays small.
 """
 
 from __future__ import annotations
 
-import json
 import multiprocessing
-import signal
-import sys
-import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,17 +17,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
-from ..claims import extract
-from ..convert import to_record
 from ..io import Passage
-from ..pipeline import ModelError, load_pipeline, model_version
-from ..tagging import pipe_passages
+from ..model_paths import resolve_model
 from .errors import BatchError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 @dataclass(frozen=True)
@@ -41,52 +35,6 @@ class Tagged:
     tokens: int
     pipeline: str
     error: str | None = None
-
-
-def _tagged(doc: Doc, pipeline: str) -> Tagged:
-    claims = tuple(json.dumps(row, ensure_ascii=False) for row in extract(doc, pipeline))
-    return Tagged(doc._.passage_id, to_record(doc).to_json(), claims, len(doc), pipeline)
-
-
-def tag_batch(nlp: Language, passages: list[Passage]) -> list[Tagged]:
-    """One ``nlp.pipe`` call; if it fails, the passages one by one, so a bad passage costs only itself."""
-    pipeline = model_version(nlp)
-    try:
-        return [_tagged(doc, pipeline) for doc in pipe_passages(nlp, passages, batch_size=len(passages))]
-    except Exception:  # noqa: BLE001  (find the passage that failed)
-        return [_tag_one(nlp, p, pipeline) for p in passages]
-
-
-def _tag_one(nlp: Language, passage: Passage, pipeline: str) -> Tagged:
-    try:
-        return _tagged(next(pipe_passages(nlp, [passage])), pipeline)
-    except Exception as e:  # noqa: BLE001  (any failure is this passage's alone)
-        reason = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
-        return Tagged(passage.id, None, (), 0, pipeline, error=f"tagging failed ({reason})")
-
-
-_PIPELINES: dict[str, Language] = {}
-_LOCK = threading.Lock()  # a dask worker may run tasks on several threads; one pipeline is not thread-safe
-
-
-def worker_pipeline(model: str, torch_threads: int | None = None) -> Language:
-    """This process's copy of the pipeline, loaded on first use (once per worker, not per batch)."""
-    with _LOCK:
-        if model not in _PIPELINES:
-            _PIPELINES[model] = load_pipeline(model)
-            if torch_threads and "torch" in sys.modules:  # only transformer pipelines bring torch in
-                sys.modules["torch"].set_num_threads(torch_threads)
-        return _PIPELINES[model]
-
-
-def worker_version(model: str, torch_threads: int | None = None) -> str:
-    return model_version(worker_pipeline(model, torch_threads))
-
-
-def worker_tag(model: str, torch_threads: int | None, passages: list[Passage]) -> list[Tagged]:
-    nlp = worker_pipeline(model, torch_threads)
-    with _LOCK:
-        return tag_batch(nlp, passages)
 
 
 def in_order(submit: Callable[[list[Passage]], Future], batches: Iterable[list[Passage]],
@@ -117,27 +65,45 @@ class Tagger(Protocol):
     def close(self) -> None: ...
 
 
+def worker_version(model: str, torch_threads: int | None = None) -> str:
+    """(Runs in a worker.) Load this worker's pipeline; its ``model_version``."""
+    from ..pipeline import model_version
+    from .work import worker_pipeline
+
+    return model_version(worker_pipeline(model, torch_threads))
+
+
+def worker_tag(model: str, torch_threads: int | None, passages: list[Passage]) -> list[Tagged]:
+    """(Runs in a worker.) One batch through this worker's pipeline."""
+    from .work import tag_batch, worker_lock, worker_pipeline
+
+    nlp = worker_pipeline(model, torch_threads)
+    with worker_lock:
+        return tag_batch(nlp, passages)
+
+
+def _start_worker(model: str, torch_threads: int) -> None:
+    """(Runs in a worker.) Load the pipeline as the worker starts; Ctrl-C is the parent's to handle."""
+    from .work import start_worker
+
+    start_worker(model, torch_threads)
+
+
 class LocalTagger:
     """The pipeline in this process (``--workers 1``), or any already loaded ``Language``."""
 
     def __init__(self, nlp: Language):
+        from ..pipeline import model_version
+
         self.nlp, self.pipeline = nlp, model_version(nlp)
 
     def map(self, batches: Iterable[list[Passage]]) -> Generator[list[Tagged], None, None]:
+        from .work import tag_batch
+
         return (tag_batch(self.nlp, batch) for batch in batches)
 
     def close(self) -> None:
         pass
-
-
-def _start_worker(model: str, torch_threads: int) -> None:
-    """Load the pipeline as the worker starts (all workers at once), and leave Ctrl-C to the parent,
-    which finishes the shard in hand and then stops the workers."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        worker_pipeline(model, torch_threads)
-    except ModelError:
-        pass  # raised again, with its message, by the first task (an initializer's error only breaks the pool)
 
 
 class ProcessTagger:
@@ -165,8 +131,6 @@ class ProcessTagger:
 
 def open_tagger(model: str | None, workers: int = 1, cluster: str | None = None) -> Tagger:
     """The tagger for ``--model``, ``--workers`` and ``--cluster``; loading failures raise ``ModelError``."""
-    from ..pipeline.load import resolve_model
-
     target = resolve_model(model)
     name = str(target.resolve()) if isinstance(target, Path) else target  # workers may have another cwd
     if cluster:
@@ -175,4 +139,6 @@ def open_tagger(model: str | None, workers: int = 1, cluster: str | None = None)
         return DaskTagger(cluster, name)
     if workers > 1:
         return ProcessTagger(name, workers)
+    from ..pipeline import load_pipeline
+
     return LocalTagger(load_pipeline(name))

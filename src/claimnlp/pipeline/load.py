@@ -10,18 +10,10 @@ import srsly
 from spacy.language import Language
 from spacy.util import registry
 
+from ..model_paths import CONFIGS_DIR, DEFAULT_MODEL, MODELS_DIR, ModelError, resolve_model  # noqa: F401
 from ..schema import FLAT_LABELS
 from ..training import registry as _training_registry  # noqa: F401  (claimnlp.minilm_path.v1)
 from . import assessment_ruler, claims, entity_filter, label_map, linker, quantity_values, tokenizer  # noqa: F401
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
-MODELS_DIR = REPO_ROOT / "models"
-CONFIGS_DIR = REPO_ROOT / "configs"
-DEFAULT_MODEL = "claimnlp-trf"  # the best shipped pipeline on dev (docs/benchmarks.md)
-
-
-class ModelError(RuntimeError):
-    """A pipeline that cannot be found, read or used; the message is one line naming the path."""
 
 
 @registry.readers("claimnlp.read_patterns.v1")
@@ -33,17 +25,6 @@ def read_patterns(paths: list[str]) -> list[dict]:
             raise ModelError(f"{p}: pattern file not found (run from the repository root)")
         out.extend(srsly.read_jsonl(p))
     return out
-
-
-def resolve_model(name_or_path: str | None) -> Path | str:
-    """A directory path as given, a name under ``models/``, or an installed package name."""
-    name = name_or_path or DEFAULT_MODEL
-    path = Path(name)
-    if path.exists():
-        return path
-    if (MODELS_DIR / name).exists():
-        return MODELS_DIR / name
-    return name
 
 
 def load_pipeline(name_or_path: str | None = None) -> Language:
