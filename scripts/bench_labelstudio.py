@@ -20,14 +20,13 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-import spacy
-
 from claimnlp.io import Passage, read_passages, read_records
 from claimnlp.labelstudio.client import Connection
 from claimnlp.labelstudio.convert import prediction, task_data
 from claimnlp.labelstudio.pull import pull
 from claimnlp.labelstudio.push import push
 from claimnlp.pipeline import load_pipeline
+from claimnlp.pipeline.tokenizer import tokenizer_only
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,7 +65,7 @@ def main() -> None:
         tasks.append({"data": task_data(rec), "annotations": [{"result": prediction(rec, "gold")["result"]}]})
     for i in range(0, len(tasks), 250):
         conn.import_tasks(pid, tasks[i:i + 250])
-    make_doc = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "claimnlp.Tokenizer.v1"}}}).make_doc
+    make_doc = tokenizer_only().make_doc
     t0 = time.perf_counter()
     pulled = pull(conn, f"bench-pull-{run}", make_doc)
     pull_s = time.perf_counter() - t0

@@ -82,12 +82,9 @@ def child(model: str, passages: str, workers: int, limit: int) -> dict:
 
         tagger = ProcessTagger(model, workers)
     elif model == "blank":
-        import spacy
+        from claimnlp.pipeline.tokenizer import tokenizer_only
 
-        from claimnlp.pipeline.tokenizer import create_tokenizer
-
-        nlp = spacy.blank("en")
-        nlp.tokenizer = create_tokenizer()(nlp)
+        nlp = tokenizer_only()
     else:
         from claimnlp.pipeline import load_pipeline
 

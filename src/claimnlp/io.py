@@ -44,7 +44,8 @@ class InputProblem:
         return f"{where}: {self.reason}"
 
 
-def _decode(raw: bytes, source: str) -> str | InputProblem:
+def decode_text(raw: bytes, source: str) -> str | InputProblem:
+    """UTF-8 text of a file's bytes, or why it is not text (NUL bytes, bad encoding)."""
     if b"\x00" in raw[:8192]:
         return InputProblem(source, "binary file (contains NUL bytes), expected UTF-8 text")
     try:
@@ -108,7 +109,7 @@ def read_passages(source: str) -> Iterator[Passage | InputProblem]:
         except OSError as e:
             yield InputProblem(source, f"cannot read ({e.strerror})")
             return
-    text = _decode(raw, name)
+    text = decode_text(raw, name)
     if isinstance(text, InputProblem):
         yield text
     elif not text.strip():

@@ -33,12 +33,6 @@ def _connect(url: str | None, token_file: Path | None):
         raise fail(str(e))
 
 
-def _tokenizer():
-    import spacy
-
-    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "claimnlp.Tokenizer.v1"}}}).make_doc
-
-
 @ls_app.command("config")
 def config_cmd() -> None:
     """Print the labeling config XML generated from the schema."""
@@ -100,10 +94,11 @@ def pull(
     from .io import write_records
     from .labelstudio.client import LabelStudioError
     from .labelstudio.pull import pull as do_pull
+    from .pipeline.tokenizer import tokenizer_only
 
     conn = _connect(url, token_file)
     try:
-        report = do_pull(conn, project, _tokenizer(), annotator=annotator)
+        report = do_pull(conn, project, tokenizer_only().make_doc, annotator=annotator)
     except LabelStudioError as e:
         raise fail(f"{e} (nothing written)")
     for p in report.problems:

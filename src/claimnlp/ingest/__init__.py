@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..io import InputProblem, Passage
+from ..io import TEXT_SUFFIXES, InputProblem, Passage, decode_text
 from .passages import Document, document_passages
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
 REPORT_SUFFIXES: set[str] = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf"}
 
@@ -21,12 +20,9 @@ __all__ = ["REPORT_SUFFIXES", "ingest_file"]
 
 
 def _read_text(raw: bytes, source: str) -> Document | InputProblem:
-    if b"\x00" in raw[:8192]:
-        return InputProblem(source, "binary file (contains NUL bytes), expected UTF-8 text")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        return InputProblem(source, f"not UTF-8 text ({e.reason} at byte {e.start})")
+    text = decode_text(raw, source)
+    if isinstance(text, InputProblem):
+        return text
     return Document(source, text, year_text=text[:5000], line_numbers=True)
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice
 
 from spacy.language import Language
+from spacy.util import minibatch
 
 from ..convert import to_record
 from ..io import Passage
@@ -35,8 +35,11 @@ def _tasks(passages: list[Passage], nlp: Language | None) -> list[dict]:
     if nlp is None:
         return [{"data": task_data(Record(p.id, p.text, dict(p.meta)))} for p in passages]
     version = model_version(nlp)
-    return [{"data": task_data(to_record(doc)), "predictions": [prediction(to_record(doc), version, scores)]}
-            for doc, scores in scored_docs(nlp, passages)]
+    tasks = []
+    for doc, scores in scored_docs(nlp, passages):
+        record = to_record(doc)
+        tasks.append({"data": task_data(record), "predictions": [prediction(record, version, scores)]})
+    return tasks
 
 
 def push(conn: Connection, title: str, passages: Iterable[Passage], nlp: Language | None = None, *,
@@ -65,9 +68,8 @@ def push(conn: Connection, title: str, passages: Iterable[Passage], nlp: Languag
             if task["data"].get("text_sha256") != text_hash(p.text):
                 report.problems.append(f"passage {p.id}: task {task['id']} holds a different text; not re-pushed "
                                        "(delete the task in Label Studio or give the passage a new id)")
-    it = iter(fresh)
     tasks: list[dict] = []
-    while batch := list(islice(it, batch_size)):
+    for batch in minibatch(fresh, batch_size):
         tasks.extend(_tasks(batch, nlp))
         if order != "uncertainty":
             report.created += _import(conn, pid, tasks, progress)
@@ -76,8 +78,8 @@ def push(conn: Connection, title: str, passages: Iterable[Passage], nlp: Languag
         tasks.sort(key=lambda t: (t["predictions"][0]["score"] if t.get("predictions") else 1.0, t["data"]["passage_id"]))
         for rank, t in enumerate(tasks, 1):
             t["data"]["priority"] = rank
-        for i in range(0, len(tasks), batch_size):
-            report.created += _import(conn, pid, tasks[i:i + batch_size], progress)
+        for chunk in minibatch(tasks, batch_size):
+            report.created += _import(conn, pid, chunk, progress)
     return report
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import islice
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from ..io import Passage
 
@@ -36,8 +36,7 @@ def _beam_scores(ner, docs: list[Doc]) -> list[Scores]:
 
 def scored_docs(nlp: Language, passages: Iterable[Passage], batch_size: int = 32) -> Iterator[tuple[Doc, Scores]]:
     """``(doc, scores)`` per passage, in input order; ``scores`` empty for pipelines without ``ner``."""
-    it = iter(passages)
-    while batch := list(islice(it, batch_size)):
+    for batch in minibatch(passages, batch_size):
         docs = [nlp.make_doc(p.text) for p in batch]
         for doc, p in zip(docs, batch):
             doc._.passage_id, doc._.meta = p.id, dict(p.meta)
