@@ -1,6 +1,6 @@
 """The rule components' contribution to a trained pipeline: score it with and without them.
 
-    python scripts/ablate_rules.py models/claimnlp-cnn annotations/gold/dev.jsonl
+    python scripts/ablate_rules.py src/claimnlp/models/claimnlp-cnn annotations/gold/dev.jsonl
 
 Variants: the pipeline as shipped; without the claims tagger (ASSESSMENT from the
 cue rules alone); without the assessment ruler (ASSESSMENT from the tagger alone);

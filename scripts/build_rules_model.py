@@ -1,4 +1,4 @@
-"""Assemble the shipped rule pipeline ``models/claimnlp-rules`` from ``configs/rules.cfg``.
+"""Assemble the shipped rule pipeline ``src/claimnlp/models/claimnlp-rules`` from ``configs/rules.cfg``.
 
 Like ``spacy assemble``, plus the meta (name, version, description) that
 ``model_version`` and claim provenance report. Run from the repository root
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VERSION = "0.1.0"
 
 
-def main(out: str = "models/claimnlp-rules") -> None:
+def main(out: str = "src/claimnlp/models/claimnlp-rules") -> None:
     nlp = assemble(ROOT / "configs" / "rules.cfg")
     nlp.meta.update(
         name="claimnlp-rules",

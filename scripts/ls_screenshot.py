@@ -5,7 +5,7 @@ A docs tool, not part of claimnlp (selenium is deliberately not a project depend
     apt-get install chromium-driver          # Debian's /usr/bin/chromium + /usr/bin/chromedriver
     .venv/bin/pip install selenium
     bash scripts/label-studio.sh up          # the local server, admin password and token
-    .venv/bin/python scripts/ls_screenshot.py [--passages 2] [--project "claimnlp demo"] [-m models/claimnlp-cnn]
+    .venv/bin/python scripts/ls_screenshot.py [--passages 2] [--project "claimnlp demo"] [-m src/claimnlp/models/claimnlp-cnn]
 
 It pushes the first passages of annotations/gold/test.jsonl (id, text and meta only, no gold
 spans) with the model's predictions through ``claimnlp ls push``, turns on "Use predictions to
@@ -116,7 +116,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--project", default="claimnlp demo")
     ap.add_argument("--passages", type=int, default=2, help="how many test passages to push")
-    ap.add_argument("-m", "--model", default="models/claimnlp-cnn")
+    ap.add_argument("-m", "--model", default="src/claimnlp/models/claimnlp-cnn")
     ap.add_argument("--out", type=Path, default=ROOT / "docs/img")
     ap.add_argument("--size", default="1600x1000")
     args = ap.parse_args()

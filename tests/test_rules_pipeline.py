@@ -5,9 +5,13 @@ import re
 import srsly
 
 from claimnlp.convert import to_record
+from claimnlp.model_paths import MODELS_DIR
 from claimnlp.pipeline import CLAIMS_KEY
-from claimnlp.pipeline.load import CONFIGS_DIR, MODELS_DIR
 from claimnlp.schema import record_problems
+
+from .conftest import ROOT
+
+CONFIGS_DIR = ROOT / "configs"
 
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -79,7 +83,7 @@ def test_rules_generalise_beyond_the_seed(rules_nlp):
 
 
 def test_shipped_model_matches_the_pattern_files():
-    """models/claimnlp-rules must be rebuilt (scripts/build_rules_model.py) whenever a pattern file changes."""
+    """src/claimnlp/models/claimnlp-rules must be rebuilt (scripts/build_rules_model.py) whenever a pattern file changes."""
     model = MODELS_DIR / "claimnlp-rules"
     pat = CONFIGS_DIR / "patterns"
     pairs = {

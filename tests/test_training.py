@@ -19,7 +19,7 @@ def _subset(src, dst, n):
 
 
 def test_tiny_cnn_training_round_trip(tmp_path, monkeypatch):
-    monkeypatch.chdir(ROOT)  # the config sources the rule components from models/claimnlp-rules
+    monkeypatch.chdir(ROOT)  # the config sources the rule components from src/claimnlp/models/claimnlp-rules
     train = _subset(ROOT / "annotations" / "gold" / "train.jsonl", tmp_path / "train.jsonl", 4)
     dev = _subset(ROOT / "annotations" / "gold" / "dev.jsonl", tmp_path / "dev.jsonl", 2)
     out = tmp_path / "tiny-cnn"

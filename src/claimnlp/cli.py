@@ -11,34 +11,18 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
-from .io import InputProblem, Passage, read_passages, write_records, write_text_atomic
+from .cli_common import err, fail, load_gold, load_model, read_inputs
+from .io import InputProblem, Passage, write_records, write_text_atomic
+from .ls_cli import ls_app
 from .schema import validate_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Claims from monitoring reports, checked.")
-err = Console(stderr=True, highlight=False)
 
 
 class TagFormat(str, Enum):
     table = "table"
     jsonl = "jsonl"
     html = "html"
-
-
-def _read_inputs(inputs: List[str]) -> tuple[list[Passage], list[InputProblem]]:
-    """Every readable passage of the inputs; each problem printed as one line, none fatal."""
-    problems: list[InputProblem] = []
-    passages: list[Passage] = []
-    for source in inputs:
-        for item in read_passages(source):
-            (problems if isinstance(item, InputProblem) else passages).append(item)
-    for p in problems:
-        err.print(f"[red]error:[/red] {p}", soft_wrap=True, markup=True)
-    return passages, problems
-
-
-def fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
-    return typer.Exit(1)
 
 
 @app.command()
@@ -144,9 +128,9 @@ def tag(
     if workers > 1 or cluster or claims or shard_size != 1000:
         raise typer.BadParameter("--workers, --cluster, --shard-size and --claims are batch-mode options: use --input")
     fmt = fmt or TagFormat.table
-    passages, problems = _read_inputs(inputs)
+    passages, problems = read_inputs(inputs)
     if passages:
-        nlp = _load_model(model)
+        nlp = load_model(model)
         records = list(tag_passages(nlp, passages, batch_size=batch_size))
         if fmt is TagFormat.table:
             if output:
@@ -171,25 +155,6 @@ def tag(
         raise typer.Exit(1)
 
 
-def _load_gold(path: Path) -> list:
-    from .io import read_records
-    from .schema import SchemaError
-
-    try:
-        return read_records(path)
-    except SchemaError as e:
-        raise fail(f"gold refused: {e}")
-
-
-def _load_model(name: str):
-    from .pipeline import ModelError, load_pipeline
-
-    try:
-        return load_pipeline(name)
-    except ModelError as e:
-        raise fail(str(e))
-
-
 @app.command()
 def evaluate(
     gold: Path = typer.Option(..., "--gold", "-g", help="gold JSONL (spec records)"),
@@ -209,11 +174,11 @@ def evaluate(
     from .evaluate.report import diff_table, html_report, print_metrics, wide_console
     from .pipeline import model_version
 
-    gold_records = _load_gold(gold)
+    gold_records = load_gold(gold)
     if predictions:
-        name, pred = str(predictions), _load_gold(predictions)
+        name, pred = str(predictions), load_gold(predictions)
     else:
-        nlp = _load_model(model)
+        nlp = load_model(model)
         name, pred = model_version(nlp), predict(nlp, gold_records)
     comps = compare_sets(pred, gold_records)
     metrics = summarise(comps, resamples=resamples, seed=seed)
@@ -222,7 +187,7 @@ def evaluate(
     print_metrics(metrics, f"{name} on {gold} ({len(gold_records)} passages)")
     diff = None
     if compare:
-        nlp2 = _load_model(compare)
+        nlp2 = load_model(compare)
         name2 = model_version(nlp2)
         comps2 = compare_sets(predict(nlp2, gold_records), gold_records)
         metrics2 = summarise(comps2, resamples=resamples, seed=seed)
@@ -250,7 +215,7 @@ def agreement(
     from .evaluate import agreement as agree
     from .evaluate.report import print_metrics
 
-    result = agree(_load_gold(a), _load_gold(b), resamples=resamples, seed=seed)
+    result = agree(load_gold(a), load_gold(b), resamples=resamples, seed=seed)
     print_metrics(result, f"agreement of {b} with {a} ({result['passages']} passages)")
     typer.echo(f"polarity: Cohen's kappa {result['polarity']['kappa']} on {result['polarity']['matched']} matched "
                f"ASSESSMENT pairs, raw agreement {result['polarity']['accuracy']}")
@@ -273,10 +238,10 @@ def export(
     """Write the gold splits as a Hugging Face DatasetDict or as spaCy DocBin files."""
     from .export import write_docbins, write_hf
 
-    splits = {p.stem: _load_gold(p) for p in sorted(gold_dir.glob("*.jsonl"))}
+    splits = {p.stem: load_gold(p) for p in sorted(gold_dir.glob("*.jsonl"))}
     if not splits:
         raise fail(f"{gold_dir}: no .jsonl gold files")
-    nlp = _load_model(model)
+    nlp = load_model(model)
     if fmt is ExportFormat.hf:
         write_hf(nlp, splits, output)
     else:
@@ -300,8 +265,8 @@ def extract(
         claims_format(output)
     except ValueError as e:
         raise fail(str(e))
-    passages, problems = _read_inputs(inputs)
-    nlp = _load_model(model)
+    passages, problems = read_inputs(inputs)
+    nlp = load_model(model)
     name = model_version(nlp)
     rows = [row for doc in pipe_passages(nlp, passages) for row in extract_claims(doc, name)]
     write_claims(rows, output)
@@ -348,7 +313,7 @@ def train(
     for f in (config, train_file, dev_file):
         if not f.is_file():
             raise fail(f"{f}: no such file")
-    _load_gold(train_file), _load_gold(dev_file)
+    load_gold(train_file), load_gold(dev_file)
     metrics = train_pipeline(config, output, train_file, dev_file, gpu=0 if gpu else -1, seed=seed,
                              overrides=_parse_overrides(overrides), disable=list(disable))
     from .evaluate.report import print_metrics
@@ -393,8 +358,6 @@ def _parse_overrides(items: List[str]) -> dict:
             out[key] = value
     return out
 
-
-from .ls_cli import ls_app  # noqa: E402  (its commands import from this module at call time)
 
 app.add_typer(ls_app, name="ls")
 

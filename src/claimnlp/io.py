@@ -70,11 +70,22 @@ def passage_from_obj(obj: Any) -> Passage:
     return Passage(str(pid), obj["text"], meta)
 
 
+def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
+    """``(line_number, line)`` for each non-blank JSONL line, split on ``\n`` only.
+
+    ``str.splitlines`` also splits at U+2028, U+2029, U+0085 and other separators that
+    JSON allows raw inside strings, so it would cut records in two: every JSONL reader
+    of claimnlp splits here.
+    """
+    for n, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
+        if line.strip():
+            yield n, line
+
+
 def _jsonl_passages(text: str, source: str) -> Iterator[Passage | InputProblem]:
     seen = 0
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+    for n, line in jsonl_lines(text):
         seen += 1
         try:
             yield passage_from_obj(json.loads(line))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from .cli_common import err, fail, load_model, read_inputs
+
 ls_app = typer.Typer(no_args_is_help=True, help="Label Studio round trip: push tasks with predictions, pull "
                      "corrected annotations, serve live predictions. Server: bash scripts/label-studio.sh up")
 
@@ -22,7 +24,6 @@ class Order(str, Enum):
 
 
 def _connect(url: str | None, token_file: Path | None):
-    from .cli import fail
     from .labelstudio.client import Connection, LabelStudioError
 
     try:
@@ -55,13 +56,12 @@ def push(
     """Import passages as tasks (keyed by passage id: re-running adds nothing twice)."""
     from rich.progress import Progress
 
-    from .cli import _load_model, _read_inputs, err, fail
     from .labelstudio.client import LabelStudioError
     from .labelstudio.push import push as do_push
 
-    passages, problems = _read_inputs(inputs)
+    passages, problems = read_inputs(inputs)
     conn = _connect(url, token_file)
-    nlp = _load_model(model) if predictions else None
+    nlp = load_model(model) if predictions else None
     with Progress(console=err, transient=True) as bar:
         job = bar.add_task("pushing", total=len(passages))
         try:
@@ -90,7 +90,6 @@ def pull(
     token_file: Path | None = TOKEN_FILE,
 ) -> None:
     """Export completed annotations as spec records (checked, trimmed, snapped to tokens)."""
-    from .cli import err, fail
     from .io import write_records
     from .labelstudio.client import LabelStudioError
     from .labelstudio.pull import pull as do_pull
@@ -122,7 +121,6 @@ def backend(
     token_file: Path | None = TOKEN_FILE,
 ) -> None:
     """Serve the ML backend protocol; connect it in the project's Settings > Model (URL http://HOST:PORT)."""
-    from .cli import _load_model, err, fail
     from .labelstudio.backend import Backend, TrainingSetup, serve
     from .labelstudio.client import Connection, LabelStudioError
 
@@ -133,7 +131,7 @@ def backend(
         connect()
     except LabelStudioError as e:
         raise fail(f"{e} (the backend needs the API to pull annotations for training)")
-    _load_model(model)  # clear error for a bad model before the server starts
+    load_model(model)  # clear error for a bad model before the server starts
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     be = Backend(model, connect, TrainingSetup(workdir=workdir, max_steps=train_steps))
     server = serve(be, host, port)

@@ -10,7 +10,7 @@ import srsly
 from spacy.language import Language
 from spacy.util import registry
 
-from ..model_paths import CONFIGS_DIR, DEFAULT_MODEL, MODELS_DIR, ModelError, resolve_model  # noqa: F401
+from ..model_paths import DEFAULT_MODEL, ModelError, resolve_model
 from ..schema import FLAT_LABELS
 from ..training import registry as _training_registry  # noqa: F401  (claimnlp.minilm_path.v1)
 from . import assessment_ruler, claims, entity_filter, label_map, linker, quantity_values, tokenizer  # noqa: F401
