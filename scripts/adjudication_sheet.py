@@ -10,12 +10,10 @@ resolves each against the spec and writes the reconciled passage.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from claimnlp.io import read_records  # noqa: E402
-from claimnlp.schema import Record  # noqa: E402
+from claimnlp.io import read_records
+from claimnlp.schema import Record
 
 
 def _spans(r: Record) -> dict[tuple[int, int, str], str]:

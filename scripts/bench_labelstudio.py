@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def passages(n: int) -> list[Passage]:
     """``n`` corpus passages, cycling with fresh ids (the corpus holds fewer than 1,000)."""
-    base = [p for p in read_passages(str(ROOT.parent / "shared/corpus/tip_passages.jsonl")) if isinstance(p, Passage)]
+    base = [p for p in read_passages(str(ROOT / "data/corpus/tip_passages.jsonl")) if isinstance(p, Passage)]
     return [Passage(f"{base[i % len(base)].id}~{i}", base[i % len(base)].text, base[i % len(base)].meta)
             for i in range(n)]
 

@@ -71,7 +71,6 @@ def _batches(passages: list, size: int):
 
 def child(model: str, passages: str, workers: int, limit: int) -> dict:
     """Runs inside the subprocess: load, tag, measure."""
-    sys.path.insert(0, str(ROOT / "src"))
     from claimnlp.io import Passage, read_passages
 
     items = [p for p in read_passages(passages) if isinstance(p, Passage)][:limit]
@@ -106,7 +105,7 @@ def child(model: str, passages: str, workers: int, limit: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--passages", default=str(ROOT.parent / "shared" / "corpus" / "tip_passages.jsonl"))
+    ap.add_argument("--passages", default=str(ROOT / "data" / "corpus" / "tip_passages.jsonl"))
     ap.add_argument("--model", action="append", default=None)
     ap.add_argument("--workers", action="append", type=int, default=None)
     ap.add_argument("--limit", type=int, default=200, help="at most this many passages")
@@ -123,7 +122,7 @@ def main() -> None:
             if model == "blank" and workers > 1:
                 continue  # the ceiling is one process's tokenizer
             res = subprocess.run([sys.executable, __file__, "--passages", args.passages, "--child", model,
-                                  str(workers), str(args.limit)], capture_output=True, text=True)
+                                  str(workers), str(args.limit)], capture_output=True, text=True, check=False)
             if res.returncode != 0:
                 print(f"{model} x{workers}: failed: {res.stderr.strip().splitlines()[-1]}", file=sys.stderr)
                 continue

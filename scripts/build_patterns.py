@@ -16,9 +16,11 @@ import json
 import re
 from pathlib import Path
 
+from claimnlp.pipeline.tokenizer import tokenizer_only
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "configs" / "patterns"
-CORPUS = ROOT.parent / "shared" / "corpus" / "tip_passages.jsonl"
+CORPUS = ROOT / "data" / "corpus" / "tip_passages.jsonl"
 SPLITS = ROOT / "annotations" / "splits.json"
 
 # ---------------------------------------------------------------- ORG
@@ -147,23 +149,7 @@ POST_OF_MODS = ["human", "sex", "labor", "labour", "forced", "domestic", "debt",
                 "organ", "transnational", "internal", "cross", "-", "border", "cross-border"]
 POST_HEADS = ["trafficking", "labor", "labour", "servitude", "exploitation", "begging", "bondage", "marriage",
               "slavery", "criminality", "prostitution"]
-DEMONYMS = """Afghan Albanian Algerian American Andorran Angolan Antiguan Argentine Argentinian Armenian Australian
-Austrian Azerbaijani Bahamian Bahraini Bangladeshi Barbadian Belarusian Belgian Belizean Beninese Bhutanese Bolivian
-Bosnian Botswanan Brazilian British Bruneian Bulgarian Burkinabe Burmese Burundian Cambodian Cameroonian Canadian
-Cape Verdean Central African Chadian Chilean Chinese Colombian Comoran Congolese Costa Rican Croatian Cuban Cypriot
-Czech Danish Djiboutian Dominican Dutch Ecuadorian Egyptian Emirati Equatoguinean Eritrean Estonian Eswatini
-Ethiopian Fijian Filipino Filipina Finnish French Gabonese Gambian Georgian German Ghanaian Greek Grenadian
-Guatemalan Guinean Guyanese Haitian Honduran Hungarian Icelandic Indian Indonesian Iranian Iraqi Irish Israeli
-Italian Ivorian Jamaican Japanese Jordanian Kazakh Kazakhstani Kenyan Kiribati Korean Kosovar Kuwaiti Kyrgyz Lao
-Laotian Latvian Lebanese Basotho Liberian Libyan Lithuanian Luxembourgish Macedonian Malagasy Malawian Malaysian
-Maldivian Malian Maltese Marshallese Mauritanian Mauritian Mexican Micronesian Moldovan Mongolian Montenegrin
-Moroccan Mozambican Namibian Nauruan Nepali Nepalese Nicaraguan Nigerien Nigerian Norwegian Omani Pakistani
-Palauan Palestinian Panamanian Papua Paraguayan Peruvian Polish Portuguese Qatari Romanian Russian Rwandan Samoan
-Saudi Senegalese Serbian Seychellois Sierra Leonean Singaporean Slovak Slovenian Somali South African Spanish
-Sri Lankan Sudanese Surinamese Swazi Swedish Swiss Syrian Taiwanese Tajik Tanzanian Thai Timorese Togolese Tongan
-Trinidadian Tunisian Turkish Turkmen Tuvaluan Ugandan Ukrainian Uruguayan Uzbek Vanuatuan Venezuelan Vietnamese
-Yemeni Zambian Zimbabwean Rohingya Roma Romani Uyghur Uighur Kurdish Yezidi Yazidi Bedouin Tamil Karen Hmong
-Vietnamese-origin Central-American African Asian European Latin Arab Caribbean Balkan""".split()
+DEMONYMS = ["Afghan", "Albanian", "Algerian", "American", "Andorran", "Angolan", "Antiguan", "Argentine", "Argentinian", "Armenian", "Australian", "Austrian", "Azerbaijani", "Bahamian", "Bahraini", "Bangladeshi", "Barbadian", "Belarusian", "Belgian", "Belizean", "Beninese", "Bhutanese", "Bolivian", "Bosnian", "Botswanan", "Brazilian", "British", "Bruneian", "Bulgarian", "Burkinabe", "Burmese", "Burundian", "Cambodian", "Cameroonian", "Canadian", "Cape", "Verdean", "Central", "African", "Chadian", "Chilean", "Chinese", "Colombian", "Comoran", "Congolese", "Costa", "Rican", "Croatian", "Cuban", "Cypriot", "Czech", "Danish", "Djiboutian", "Dominican", "Dutch", "Ecuadorian", "Egyptian", "Emirati", "Equatoguinean", "Eritrean", "Estonian", "Eswatini", "Ethiopian", "Fijian", "Filipino", "Filipina", "Finnish", "French", "Gabonese", "Gambian", "Georgian", "German", "Ghanaian", "Greek", "Grenadian", "Guatemalan", "Guinean", "Guyanese", "Haitian", "Honduran", "Hungarian", "Icelandic", "Indian", "Indonesian", "Iranian", "Iraqi", "Irish", "Israeli", "Italian", "Ivorian", "Jamaican", "Japanese", "Jordanian", "Kazakh", "Kazakhstani", "Kenyan", "Kiribati", "Korean", "Kosovar", "Kuwaiti", "Kyrgyz", "Lao", "Laotian", "Latvian", "Lebanese", "Basotho", "Liberian", "Libyan", "Lithuanian", "Luxembourgish", "Macedonian", "Malagasy", "Malawian", "Malaysian", "Maldivian", "Malian", "Maltese", "Marshallese", "Mauritanian", "Mauritian", "Mexican", "Micronesian", "Moldovan", "Mongolian", "Montenegrin", "Moroccan", "Mozambican", "Namibian", "Nauruan", "Nepali", "Nepalese", "Nicaraguan", "Nigerien", "Nigerian", "Norwegian", "Omani", "Pakistani", "Palauan", "Palestinian", "Panamanian", "Papua", "Paraguayan", "Peruvian", "Polish", "Portuguese", "Qatari", "Romanian", "Russian", "Rwandan", "Samoan", "Saudi", "Senegalese", "Serbian", "Seychellois", "Sierra", "Leonean", "Singaporean", "Slovak", "Slovenian", "Somali", "South", "African", "Spanish", "Sri", "Lankan", "Sudanese", "Surinamese", "Swazi", "Swedish", "Swiss", "Syrian", "Taiwanese", "Tajik", "Tanzanian", "Thai", "Timorese", "Togolese", "Tongan", "Trinidadian", "Tunisian", "Turkish", "Turkmen", "Tuvaluan", "Ugandan", "Ukrainian", "Uruguayan", "Uzbek", "Vanuatuan", "Venezuelan", "Vietnamese", "Yemeni", "Zambian", "Zimbabwean", "Rohingya", "Roma", "Romani", "Uyghur", "Uighur", "Kurdish", "Yezidi", "Yazidi", "Bedouin", "Tamil", "Karen", "Hmong", "Vietnamese-origin", "Central-American", "African", "Asian", "European", "Latin", "Arab", "Caribbean", "Balkan"]
 
 # ---------------------------------------------------------------- ASSESSMENT
 NEG_AUX = ["did", "does", "do", "has", "have", "had", "could", "would", "will", "can"]
@@ -377,7 +363,20 @@ def assessment_patterns() -> list[dict]:
     return P
 
 
+def as_token_patterns(rows: list[dict]) -> list[dict]:
+    """Phrase (string) patterns as the ORTH token patterns they match, cut by claimnlp's tokenizer.
+
+    spaCy 3.8's ``EntityRuler.from_bytes`` replaces its phrase matcher after adding the patterns, so a
+    pipeline sent through ``to_bytes`` (``nlp.pipe(n_process=...)`` pickles it) would lose every phrase
+    pattern; token patterns survive it and match exactly the same tokens.
+    """
+    nlp = tokenizer_only()
+    return [{**r, "pattern": [{"ORTH": t.text} for t in nlp.make_doc(r["pattern"])]}
+            if isinstance(r["pattern"], str) else r for r in rows]
+
+
 def write(name: str, rows: list[dict]) -> None:
+    rows = as_token_patterns(rows)
     path = OUT / name
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(f"{path.relative_to(ROOT)}: {len(rows)} patterns")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from claimnlp.claims import extract
 from claimnlp.convert import doc_from_record
-from claimnlp.io import read_records
+from claimnlp.io import jsonl_lines, read_records
 from claimnlp.pipeline import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ def actor_ok(system: str, reference: str) -> bool:
 
 
 def main(path: str = "annotations/claims_check/reference.jsonl") -> None:
-    items = [json.loads(line) for line in open(path, encoding="utf-8")]
+    items = [json.loads(line) for _, line in jsonl_lines(Path(path).read_text(encoding="utf-8"))]
     nlp = load_pipeline("claimnlp-rules")
     records = {r.id: r for split in ("dev", "test") for r in read_records(ROOT / "annotations" / "gold" / f"{split}.jsonl")}
     claims = {}

@@ -39,6 +39,18 @@ secret() {  # 0600 files made once: a stable SECRET_KEY keeps PATs valid across 
   cat "$f"
 }
 
+settings() {  # LS's own settings, but Django's log lines reach the log once (not again through the root logger)
+  mkdir -p "$LS_HOME/settings"
+  cat > "$LS_HOME/settings/claimnlp_ls_settings.py" <<'PY'
+# LS imports its base settings as core.settings.base; SENTRY_DSN is read while the import below runs.
+from core.settings.base import *  # noqa: F403
+
+SENTRY_DSN = ""
+LOGGING["loggers"]["django"]["propagate"] = False  # noqa: F405
+from label_studio.core.settings.label_studio import *  # noqa: E402,F403
+PY
+}
+
 up() {
   install
   mkdir -p "$LS_HOME/data"
@@ -48,14 +60,18 @@ up() {
     local password key
     password=$(secret "$LS_HOME/admin-password")
     key=$(secret "$LS_HOME/secret-key")
-    say "starting at $URL (data in $LS_HOME/data, log in $LS_HOME/server.log)"
+    settings
+    say "starting at $URL (data in $LS_HOME/data, log appended to $LS_HOME/server.log)"
+    echo "==== label-studio.sh up: $(date -u '+%Y-%m-%dT%H:%M:%SZ') ====" >> "$LS_HOME/server.log"
     # The ML backend and its webhook run on loopback too, which LS refuses by default (SSRF guard):
-    # this server is bound to 127.0.0.1 for one team, so local URLs are allowed.
+    # this server is bound to 127.0.0.1 for one team, so local URLs are allowed. Nothing leaves the
+    # machine: no version check, no analytics, no error reports (empty Sentry DSNs turn Sentry off).
     SECRET_KEY=$key LATEST_VERSION_CHECK=false ML_BLOCK_LOCAL_IP=false SSRF_PROTECTION_ENABLED=false \
-      COLLECT_ANALYTICS=false \
+      COLLECT_ANALYTICS=false SENTRY_DSN= FRONTEND_SENTRY_DSN= \
+      PYTHONPATH="$(cd "$LS_HOME" && pwd)/settings" DJANGO_SETTINGS_MODULE=claimnlp_ls_settings \
       LABEL_STUDIO_USERNAME=$LS_EMAIL LABEL_STUDIO_PASSWORD=$password \
       nohup "$LS_VENV/bin/label-studio" start --no-browser --internal-host 127.0.0.1 --port "$LS_PORT" \
-        --data-dir "$LS_HOME/data" > "$LS_HOME/server.log" 2>&1 < /dev/null &
+        --data-dir "$LS_HOME/data" >> "$LS_HOME/server.log" 2>&1 < /dev/null &
     echo $! > "$PIDFILE"
     for _ in $(seq 1 120); do
       healthy && break
@@ -85,7 +101,8 @@ down() {
   fi
   rm -f "$PIDFILE"
   if [ "${1:-}" = "--purge" ]; then
-    rm -rf "$LS_HOME/data" "$LS_HOME/token" "$LS_HOME/admin-password" "$LS_HOME/secret-key" "$LS_HOME/url"
+    rm -rf "$LS_HOME/data" "$LS_HOME/settings" "$LS_HOME/token" "$LS_HOME/admin-password" "$LS_HOME/secret-key" \
+      "$LS_HOME/url"
     say "purged data and credentials in $LS_HOME"
   fi
 }

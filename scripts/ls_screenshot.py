@@ -5,14 +5,15 @@ A docs tool, not part of claimnlp (selenium is deliberately not a project depend
     apt-get install chromium-driver          # Debian's /usr/bin/chromium + /usr/bin/chromedriver
     .venv/bin/pip install selenium
     bash scripts/label-studio.sh up          # the local server, admin password and token
-    .venv/bin/python scripts/ls_screenshot.py [--passages 2] [--project "claimnlp demo"] [-m src/claimnlp/models/claimnlp-cnn]
+    .venv/bin/python scripts/ls_screenshot.py [--passages 2] [--project "claimnlp demo"] [-m claimnlp-cnn] [--out DIR]
 
 It pushes the first passages of annotations/gold/test.jsonl (id, text and meta only, no gold
 spans) with the model's predictions through ``claimnlp ls push``, turns on "Use predictions to
 prelabel tasks" for that model version, logs in through the login form in headless Chromium,
 opens the labeling page of the task with the most predicted label kinds and saves
-docs/img/labelstudio_task.png (and docs/img/labelstudio_region.png: an ASSESSMENT region
-selected, with its polarity choice). Chromedriver is given explicitly, so Selenium Manager
+labelstudio_task.png (and labelstudio_region.png: an ASSESSMENT region selected, with its
+polarity choice) in ``--out``: .cache/screenshots unless told, so the tracked docs/img/
+changes only with ``--out docs/img``. Chromedriver is given explicitly, so Selenium Manager
 never tries to download a driver.
 """
 
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import islice
 from pathlib import Path
 
 from selenium import webdriver
@@ -34,11 +36,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
 from claimnlp.labelstudio.client import Connection
 
+ROOT = Path(__file__).resolve().parents[1]
 EMAIL = "admin@claimnlp.local"
 MAX_BYTES = 400_000
 
@@ -47,7 +47,7 @@ def push(passages: int, project: str, model: str) -> None:
     src = ROOT / "annotations/gold/test.jsonl"
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh, \
             open(src, encoding="utf-8") as lines:
-        for _, line in zip(range(passages), lines):
+        for line in islice(lines, passages):
             r = json.loads(line)  # id, text and meta only: the gold spans stay out
             fh.write(json.dumps({"id": r["id"], "text": r["text"], "meta": r.get("meta", {})}) + "\n")
     cmd = [str(ROOT / ".venv/bin/claimnlp"), "ls", "push", fh.name, "--project", project, "-m", model]
@@ -109,15 +109,16 @@ def save_png(drv: webdriver.Chrome, path: Path) -> None:
         except ImportError:
             pass
     path.write_bytes(data)
-    print(f"wrote {path.relative_to(ROOT)} ({len(data) // 1024} KB)")
+    print(f"wrote {path} ({len(data) // 1024} KB)")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--project", default="claimnlp demo")
     ap.add_argument("--passages", type=int, default=2, help="how many test passages to push")
-    ap.add_argument("-m", "--model", default="src/claimnlp/models/claimnlp-cnn")
-    ap.add_argument("--out", type=Path, default=ROOT / "docs/img")
+    ap.add_argument("-m", "--model", default="claimnlp-cnn")
+    ap.add_argument("--out", type=Path, default=ROOT / ".cache/screenshots",
+                    help="folder for the PNGs [.cache/screenshots; pass docs/img to refresh the docs' images]")
     ap.add_argument("--size", default="1600x1000")
     args = ap.parse_args()
     width, height = (int(v) for v in args.size.split("x"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 LABELS = ("ORG", "QUANTITY", "POPULATION", "ASSESSMENT")
 
@@ -38,7 +39,7 @@ def main(paths: list[str]) -> None:
     diffs = []
     seen = set()
     for p in paths:
-        d = json.load(open(p))
+        d = json.loads(Path(p).read_text(encoding="utf-8"))
         for name, m in [(d["model"], d["metrics"])] + ([(d["compare"]["model"], d["compare"]["metrics"])]
                                                        if "compare" in d else []):
             if name not in seen:

@@ -24,13 +24,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from claimnlp.schema import Record, Span, record_problems, sort_spans  # noqa: E402
+import srsly
 
-CORPORA = ["../shared/corpus/tip_passages.jsonl", "../shared/spec/seed_gold.jsonl"]
+from claimnlp.schema import Record, Span, record_problems, sort_spans
+
+CORPORA = ["data/corpus/tip_passages.jsonl", "data/spec/seed_gold.jsonl"]
 
 
 def find_quote(text: str, quote: str, pos: int) -> tuple[int, int]:
@@ -76,8 +76,7 @@ def convert(draft: dict, text: str, meta: dict) -> Record:
 def load_texts(paths: list[str]) -> dict[str, tuple[str, dict]]:
     texts = {}
     for p in paths:
-        for line in open(p, encoding="utf-8"):
-            r = json.loads(line)
+        for r in srsly.read_jsonl(p):
             meta = r.get("meta") or {k: r[k] for k in ("country", "report_year", "section", "url") if k in r}
             texts[r["id"]] = (r["text"], meta)
     return texts
@@ -91,7 +90,9 @@ def main() -> int:
     args = ap.parse_args()
     texts = load_texts(args.corpus or CORPORA)
     out, bad = [], 0
-    for n, line in enumerate(open(args.draft, encoding="utf-8"), 1):
+    with open(args.draft, encoding="utf-8") as fh:
+        lines = fh.read().split("\n")
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:

@@ -23,7 +23,8 @@ from spacy.language import Language
 from typer.testing import CliRunner
 
 from claimnlp.batch import BatchOptions, Summary, open_tagger, run_batch
-from claimnlp.batch.tagger import LocalTagger, Tagger
+from claimnlp.batch.types import Tagger
+from claimnlp.batch.work import LocalTagger
 from claimnlp.cli import app
 from claimnlp.pipeline import load_pipeline
 from claimnlp.schema import validate_file
@@ -46,7 +47,7 @@ def report_text(rows: list[dict], narratives: int, first: int = 0, limit: int | 
     in seconds with the rules model; ``limit=None`` keeps whole passages (docs/scaling.md's benchmark).
     """
     countries = sorted({r["country"] for r in rows})
-    names = [f"{prefix}{c.upper()}" for prefix in ("", "NEW ", "SOUTH ") for c in countries]
+    names = [f"{prefix}{c.upper()}" for prefix in ("", "NEW ", "SOUTH ", "NORTH ") for c in countries]
     parts = []
     for i in range(first, first + narratives):
         parts.append(f"{names[i]}: Tier {i % 3 + 1}\n")
@@ -89,21 +90,22 @@ def corpus_dir(tmp_path_factory, corpus_rows) -> Path:
 
 
 @pytest.fixture(scope="module")
-def corpus_baseline(tmp_path_factory, corpus_dir, rules_nlp) -> dict[str, bytes]:
+def corpus_baseline(tmp_path_factory, corpus_dir, rules_nlp, corpus_rows) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("baseline")
     summary = run([corpus_dir], out, rules_nlp, shard_size=40, claims=True)
-    assert summary.tagged == 249 and summary.shards == 7 and not summary.errors
+    assert summary.tagged == len(corpus_rows) and summary.shards == -(-len(corpus_rows) // 40) and not summary.errors
     return snapshot(out)
 
 
-def test_rerun_tags_nothing_and_a_changed_passage_alone(tmp_path, corpus_dir, corpus_baseline, rules_nlp):
+@pytest.mark.slow
+def test_rerun_tags_nothing_and_a_changed_passage_alone(tmp_path, corpus_dir, corpus_baseline, rules_nlp, corpus_rows):
     out = tmp_path / "out"
-    assert run([corpus_dir], out, rules_nlp, shard_size=40, claims=True).tagged == 249
+    assert run([corpus_dir], out, rules_nlp, shard_size=40, claims=True).tagged == len(corpus_rows)
     assert snapshot(out) == corpus_baseline
     mtimes = {p.name: p.stat().st_mtime_ns for p in out.glob("records-*.jsonl")}
 
     again = run([corpus_dir], out, rules_nlp, shard_size=40, claims=True)
-    assert (again.tagged, again.reused, again.written) == (0, 249, 0)
+    assert (again.tagged, again.reused, again.written) == (0, len(corpus_rows), 0)
     assert snapshot(out) == corpus_baseline
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("records-*.jsonl")} == mtimes
 
@@ -136,7 +138,8 @@ def test_other_pipeline_version_retags_everything(tmp_path, corpus_dir, rules_nl
     assert {m["pipeline"] for m in manifest} == {"claimnlp-rules-9.9.9"}
 
 
-def test_inputs_added_and_removed_give_what_a_fresh_run_gives(tmp_path, corpus_dir, rules_nlp):
+@pytest.mark.slow
+def test_inputs_added_and_removed_give_what_a_fresh_run_gives(tmp_path, corpus_dir, rules_nlp, corpus_rows):
     out = tmp_path / "out"
     a, b, c = (corpus_dir / f"{n}.jsonl" for n in "abc")
     run([b, c], out, rules_nlp, shard_size=30, claims=True)
@@ -147,7 +150,7 @@ def test_inputs_added_and_removed_give_what_a_fresh_run_gives(tmp_path, corpus_d
         fresh = tmp_path / f"fresh{len(inputs)}"
         run(inputs, fresh, rules_nlp, shard_size=30, claims=True)
         assert snapshot(out) == snapshot(fresh)
-    assert len(list(out.glob("records-*.jsonl"))) == 3  # 89 passages of c in shards of 30
+    assert len(list(out.glob("records-*.jsonl"))) == -(-len(corpus_rows[160:]) // 30)  # c alone, in shards of 30
 
 
 @Language.component("test_batch_boom")
@@ -199,16 +202,18 @@ def test_bad_files_are_listed_the_rest_tagged_exit_1(tmp_path, corpus_rows):
         assert_clean(out)
 
 
-def test_workers_2_gives_the_same_shards(tmp_path, corpus_dir, corpus_baseline):
+@pytest.mark.slow
+def test_workers_2_gives_the_same_shards(tmp_path, corpus_dir, corpus_baseline, corpus_rows):
     tagger = open_tagger(RULES, workers=2)
     try:
         summary = run([corpus_dir], tmp_path, tagger, shard_size=40, claims=True)
     finally:
         tagger.close()
-    assert summary.tagged == 249
+    assert summary.tagged == len(corpus_rows)
     assert snapshot(tmp_path) == corpus_baseline
 
 
+@pytest.mark.slow
 def test_dask_cluster_gives_the_same_shards(tmp_path, corpus_dir, corpus_baseline):
     from distributed import LocalCluster
 
@@ -265,6 +270,7 @@ def _resume(cmd: list[str]) -> int:
     return int(re.search(r"(\d+) tagged", done.stderr).group(1))
 
 
+@pytest.mark.slow
 def test_killed_run_restarts_to_the_same_output(tmp_path, reports):
     reports_dir, expected = reports
     killed = _start_and_stop(reports_dir, tmp_path, signal.SIGKILL)
@@ -276,6 +282,7 @@ def test_killed_run_restarts_to_the_same_output(tmp_path, reports):
     assert_clean(tmp_path)
 
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_then_resumes_to_the_same_output(tmp_path, reports):
     reports_dir, expected = reports
     stopped = _start_and_stop(reports_dir, tmp_path, signal.SIGINT)
@@ -286,6 +293,39 @@ def test_ctrl_c_exits_130_then_resumes_to_the_same_output(tmp_path, reports):
     assert _resume(stopped.args) == 800 - done_before
     assert snapshot(tmp_path) == expected
     assert_clean(tmp_path)
+
+
+def test_the_parent_of_a_multi_process_run_imports_no_spacy():
+    """The client modules (and the choice of tagger) leave spaCy and torch to the workers' memory."""
+    code = ("import sys, claimnlp.batch, claimnlp.batch.tagger, claimnlp.batch.dask_backend, claimnlp.batch.stream; "
+            "print(sorted(m for m in ('spacy', 'torch') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def _spawned_children(pid: int) -> list[str]:
+    """Pids of the ``multiprocessing`` spawn children of ``pid`` (Linux ``/proc``)."""
+    kids = [k for task in Path(f"/proc/{pid}/task").iterdir() for k in (task / "children").read_text().split()]
+    return [k for k in kids if b"spawn_main" in Path(f"/proc/{k}/cmdline").read_bytes()]
+
+
+def test_ctrl_c_while_workers_import_spacy_exits_130(tmp_path, corpus_dir):
+    """Ctrl-C in a terminal reaches the whole process group, workers still importing spaCy included."""
+    cmd = [str(CLI), "tag", "--input", str(corpus_dir), "--output", str(tmp_path), "-m", RULES, "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(_spawned_children(proc.pid)) < 2:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.01)
+        time.sleep(0.2)  # the workers are importing spaCy now (that takes seconds)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, stderr
+    assert "run the same command again to resume" in stderr and "died" not in stderr and "Traceback" not in stderr
 
 
 def test_old_positional_form_rejects_batch_options(tmp_path, corpus_dir):

@@ -32,7 +32,7 @@ def stat(rows, text, population):
 
 
 def test_seed_765_with_breakdown_source_year_and_comparison(seed_claims):
-    rows, by_id = seed_claims
+    rows, _ = seed_claims
     total = stat(rows, "765", "victims")
     assert total["value"] == 765 and total["source_org"] == "national police"
     assert (total["reference_year"], total["reference_year_inferred"]) == (2019, True)  # report 2020 - 1
@@ -127,9 +127,10 @@ def test_report_renders_in_headless_chromium(tmp_path, corpus_rows):
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(["chromium", *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    dom = subprocess.run(["chromium", *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120,
+                         check=False)
     assert dom.returncode == 0, dom.stderr[-500:]
     assert "Victims identified per country" in dom.stdout and "Share of negative assessments" in dom.stdout
     subprocess.run(["chromium", *flags, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
-                   capture_output=True, timeout=120)
+                   capture_output=True, timeout=120, check=False)
     assert shot.exists() and shot.stat().st_size > 10_000

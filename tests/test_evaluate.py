@@ -148,4 +148,4 @@ def test_evaluate_cli_scores_the_rules_on_the_seed(tmp_path):
     assert m["labels"]["QUANTITY"]["strict"]["r"] == 1.0
     assert 0 < m["overall"]["strict"]["micro"]["f1"] < 1
     text = page.read_text()
-    assert "peru-2020-protection-seed" in text and "class='miss'" in text or "class='spur'" in text
+    assert "peru-2020-protection-seed" in text and ("class='miss'" in text or "class='spur'" in text)

@@ -1,6 +1,6 @@
 import pytest
 
-from claimnlp.numbers import parse_quantity
+from claimnlp.numbers import parse_number, parse_quantity
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,16 @@ def test_range_keeps_both_ends():
 @pytest.mark.parametrize("text", ["several", "many", "dozens", "Tier", ""])
 def test_not_numbers(text):
     assert parse_quantity(text) is None
+
+
+@pytest.mark.parametrize("text", ["9" * 400, "9" * 5000, "9" * 300 + " billion", "9" * 400 + ".5"])
+def test_numbers_a_double_cannot_hold_are_no_value(text):
+    """Not ``inf``: it would be written as ``Infinity``, which is not JSON."""
+    assert parse_number(text) is None
+    assert parse_quantity(text) is None
+
+
+def test_large_whole_numbers_keep_every_digit():
+    assert parse_number("9" * 300) == int("9" * 300)
+    assert parse_number("12,345,678,901,234,567,891") == 12_345_678_901_234_567_891
+    assert parse_number("2.5 million") == 2_500_000

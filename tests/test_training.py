@@ -7,6 +7,7 @@ import spacy
 from typer.testing import CliRunner
 
 from claimnlp.cli import app
+from claimnlp.model_paths import MODELS_DIR
 from claimnlp.pipeline import ModelError, load_pipeline
 from claimnlp.training.registry import minilm_path
 
@@ -58,7 +59,7 @@ def test_pipeline_for_another_label_set_is_refused_with_its_path(tmp_path):
 def test_corrupt_weights_are_one_line(tmp_path):
     import shutil
 
-    shutil.copytree(ROOT / "models" / "claimnlp-rules", tmp_path / "m")
+    shutil.copytree(MODELS_DIR / "claimnlp-rules", tmp_path / "m")
     (tmp_path / "m" / "config.cfg").write_text("[nlp]\nlang = \"en\"\npipeline = [\"nope\"]\n[components]\n")
     with pytest.raises(ModelError) as e:
         load_pipeline(str(tmp_path / "m"))

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import csv
 import sys
-from collections import Counter
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from rich.console import Console
 
-from .cli_common import err, fail, load_gold, load_model, read_inputs
-from .io import InputProblem, Passage, write_records, write_text_atomic
+from .cli_common import ClaimnlpGroup, err, error, fail, load_gold, load_model, read_inputs, warn
+from .io import InputProblem, Passage, write_text_atomic
 from .ls_cli import ls_app
+from .render import plain_console
 from .schema import validate_file
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Claims from monitoring reports, checked.")
+if TYPE_CHECKING:  # spaCy comes in with the sinks: only the commands that tag import them
+    from .batch import Summary
+    from .batch.sinks import SinkSummary
+    from .batch.types import Tagger
+
+app = typer.Typer(cls=ClaimnlpGroup, add_completion=False, no_args_is_help=True,
+                  help="Claims from monitoring reports, checked.")
 
 
 class TagFormat(str, Enum):
@@ -26,15 +33,11 @@ class TagFormat(str, Enum):
 
 
 @app.command()
-def validate(files: List[Path] = typer.Argument(..., help="JSONL files of spec records")) -> None:
+def validate(files: list[Path] = typer.Argument(..., help="JSONL files of spec records")) -> None:
     """Check records against the annotation spec; print every violation, exit 1 if any."""
     total = 0
     for f in files:
-        if not f.is_file():
-            err.print(f"{f}: no such file", soft_wrap=True)
-            total += 1
-            continue
-        for v in validate_file(f):
+        for v in validate_file(f):  # a missing or unreadable file is one violation too
             typer.echo(str(v))
             total += 1
     err.print(f"{total} violation(s) in {len(files)} file(s)")
@@ -44,26 +47,28 @@ def validate(files: List[Path] = typer.Argument(..., help="JSONL files of spec r
 
 @app.command()
 def ingest(
-    inputs: List[str] = typer.Argument(..., help="report files: .txt/.md, .html/.htm (one narrative a page), .pdf"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="passages JSONL (default: stdout)"),
+    inputs: list[str] = typer.Argument(..., help="report files: .txt/.md, .html/.htm (one narrative a page), .pdf"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="passages JSONL (default: stdout)"),
 ) -> None:
     """Split whole reports into country/section passages with provenance, as JSONL for tag and extract."""
-    from rich.markup import escape
-
     from .ingest import ingest_file
     from .ingest.passages import passage_json
 
     passages: list[Passage] = []
     problems: list[InputProblem] = []
+    warnings = 0
     files = 0
     for source in inputs:
         before = len(passages)
         for item in ingest_file(source):
-            if isinstance(item, InputProblem):
-                problems.append(item)
-                err.print(f"[red]error:[/red] {escape(str(item))}", soft_wrap=True, markup=True)
-            else:
+            if isinstance(item, Passage):
                 passages.append(item)
+            elif item.warning:  # the text was kept: say so, but the run still succeeds
+                warnings += 1
+                warn(item)
+            else:
+                problems.append(item)
+                error(item)
         files += len(passages) > before
     lines = "".join(passage_json(p) + "\n" for p in passages)
     if output:
@@ -71,24 +76,24 @@ def ingest(
     else:
         sys.stdout.write(lines)
     countries = len({p.meta["country"] for p in passages if "country" in p.meta})
-    err.print(f"{len(passages)} passages from {files} files ({countries} countries); {len(problems)} problems"
-              + (f" -> {output}" if output else ""), soft_wrap=True)
+    err.print(f"{len(passages)} passages from {files} files ({countries} countries); {len(problems)} problems, "
+              f"{warnings} warnings" + (f" -> {output}" if output else ""))
     if problems:
         raise typer.Exit(1)
 
 
 @app.command()
 def tag(
-    inputs: Optional[List[str]] = typer.Argument(None, help=".txt or .jsonl files, or - for stdin"),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="pipeline directory, name under models/, or package"),
-    fmt: Optional[TagFormat] = typer.Option(None, "--format", "-f", help="table (default), jsonl or html"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o",
+    inputs: list[str] | None = typer.Argument(None, help=".txt or .jsonl files, or - for stdin"),
+    model: str | None = typer.Option(None, "--model", "-m", help="pipeline directory, name under models/, or package"),
+    fmt: TagFormat | None = typer.Option(None, "--format", "-f", help="table (default), jsonl or html"),
+    output: Path | None = typer.Option(None, "--output", "-o",
                                           help="write here instead of stdout; with --input: the output directory"),
     batch_size: int = typer.Option(32, help="passages per nlp.pipe batch"),
-    batch_inputs: List[str] = typer.Option([], "--input", "-i", help="batch mode: report or .jsonl file, directory "
+    batch_inputs: list[str] = typer.Option([], "--input", "-i", help="batch mode: report or .jsonl file, directory "
                                            "(recursive) or glob; repeatable; writes sharded JSONL to --output DIR"),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="batch mode: tagging processes on this machine"),
-    cluster: Optional[str] = typer.Option(None, "--cluster", help="batch mode: tag on a dask cluster, dask://HOST:PORT"),
+    cluster: str | None = typer.Option(None, "--cluster", help="batch mode: tag on a dask cluster, dask://HOST:PORT"),
     shard_size: int = typer.Option(1000, "--shard-size", min=1, help="batch mode: passages per output shard"),
     claims: bool = typer.Option(False, "--claims", help="batch mode: also write claims.jsonl (tag + extract)"),
 ) -> None:
@@ -96,15 +101,8 @@ def tag(
 
     Batch mode (--input ... --output DIR) tags whole report collections: resumable, sharded, parallel.
     """
-    from .render import print_tables, records_html
-    from .tagging import tag_passages
-
     if batch_inputs:
-        from contextlib import closing
-
-        from .batch import BatchOptions, open_tagger, run_batch
-        from .batch.errors import BatchError
-        from .model_paths import ModelError
+        from .batch import BatchOptions, run_batch
 
         if inputs or fmt:
             raise typer.BadParameter("batch mode (--input) takes no INPUTS and no --format: it writes JSONL shards")
@@ -112,78 +110,97 @@ def tag(
             raise typer.BadParameter("batch mode (--input) needs --output DIR, a directory")
         if cluster and workers > 1:
             raise typer.BadParameter("--workers is for this machine; with --cluster the cluster's workers tag")
-        try:
-            with closing(open_tagger(model, workers, cluster)) as tagger:
-                summary = run_batch(BatchOptions(batch_inputs, output, shard_size, batch_size, claims), tagger, err)
-        except (ModelError, BatchError) as e:
-            raise fail(str(e))
-        except KeyboardInterrupt:
-            err.print("interrupted; run the same command again to resume", soft_wrap=True)
-            raise typer.Exit(130)
-        for line in summary.lines():
-            err.print(line, soft_wrap=True, markup=False)
-        raise typer.Exit(130 if summary.interrupted else 1 if summary.errors else 0)
+        options = BatchOptions(batch_inputs, output, shard_size, batch_size, claims)
+        _tag_and_exit(lambda tagger: run_batch(options, tagger, err), model, workers, cluster,
+                      on_interrupt="interrupted; run the same command again to resume")
     if not inputs:
         raise typer.BadParameter("give INPUTS (files, or - for stdin), or --input DIR|GLOB --output DIR")
     if workers > 1 or cluster or claims or shard_size != 1000:
         raise typer.BadParameter("--workers, --cluster, --shard-size and --claims are batch-mode options: use --input")
-    fmt = fmt or TagFormat.table
+    from .batch.sinks import records_sink, tag_into
+
+    sink = records_sink((fmt or TagFormat.table).value, output)
     passages, problems = read_inputs(inputs)
     if passages:
-        nlp = load_model(model)
-        records = list(tag_passages(nlp, passages, batch_size=batch_size))
-        if fmt is TagFormat.table:
-            if output:
-                with open(output, "w", encoding="utf-8") as fh:
-                    print_tables(records, Console(file=fh, width=120))
-            else:
-                print_tables(records)
-        elif fmt is TagFormat.jsonl:
-            if output:
-                write_records(output, records)
-            else:
-                sys.stdout.write("".join(r.to_json() + "\n" for r in records))
-        else:
-            page = records_html(records)
-            if output:
-                write_text_atomic(output, page)
-            else:
-                sys.stdout.write(page)
-        err.print(f"tagged {len(records)} passage(s)" + (f" -> {output}" if output else ""))
+        _tag_and_exit(lambda tagger: tag_into(passages, sink, tagger, err, batch_size), model, problems=len(problems))
+    err.print(f"{len(problems)} input problem(s); nothing to tag")
+    raise typer.Exit(1)
+
+
+def _tag_and_exit(run: Callable[[Tagger], SinkSummary | Summary], model: str | None, workers: int = 1,
+                  cluster: str | None = None, problems: int = 0,
+                  on_interrupt: str = "interrupted before anything was written") -> NoReturn:
+    """``tag`` and ``extract``: open the tagger, run one tagging stream into its sink, print the summary, exit.
+
+    Exit 130 on Ctrl-C, 1 if a passage failed or an input could not be read, else 0.
+    """
+    from contextlib import closing
+
+    from .batch import open_tagger
+    from .batch.errors import BatchError
+    from .model_paths import ModelError
+
+    try:
+        with closing(open_tagger(model, workers, cluster)) as tagger:
+            summary = run(tagger)
+    except (ModelError, BatchError) as e:
+        raise fail(e) from None
+    except KeyboardInterrupt:  # while the pipeline loads, or a second Ctrl-C
+        err.print(on_interrupt)
+        raise typer.Exit(130) from None
+    for line in summary.lines():
+        err.print(line)
     if problems:
-        err.print(f"{len(problems)} input problem(s); the other inputs were processed")
-        raise typer.Exit(1)
+        err.print(f"{problems} input problem(s); the other inputs were processed")
+    raise typer.Exit(summary.exit_code or (1 if problems else 0))
 
 
 @app.command()
 def evaluate(
     gold: Path = typer.Option(..., "--gold", "-g", help="gold JSONL (spec records)"),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="pipeline to score (default: the default model)"),
-    predictions: Optional[Path] = typer.Option(None, "--predictions", help="score these records instead of running a model"),
-    compare: Optional[str] = typer.Option(None, "--compare", help="second pipeline: paired-bootstrap difference"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="write metrics JSON here"),
-    html_out: Optional[Path] = typer.Option(None, "--html", help="single-file HTML report"),
+    model: str | None = typer.Option(None, "--model", "-m", help="pipeline to score (default: the default model)"),
+    predictions: Path | None = typer.Option(None, "--predictions", help="score these records instead of running a model"),
+    compare: str | None = typer.Option(None, "--compare", help="second pipeline: paired-bootstrap difference"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="write metrics JSON here"),
+    html_out: Path | None = typer.Option(None, "--html", help="single-file HTML report"),
     resamples: int = typer.Option(1000, help="bootstrap resamples (over passages)"),
     seed: int = typer.Option(0, help="bootstrap seed"),
 ) -> None:
     """Score a pipeline (or a predictions file) against gold: strict/partial P/R/F1 per label with 95% CIs."""
     import json
 
-    from .evaluate import compare_sets, paired_difference, predict, summarise
+    from .evaluate import EvaluationError, align, compare_sets, paired_difference, predict, summarise
     from .evaluate.claims import score_statistic_claims
     from .evaluate.report import diff_table, html_report, print_metrics, wide_console
     from .pipeline import model_version
 
     gold_records = load_gold(gold)
+    unscored, incomplete = None, False
     if predictions:
-        name, pred = str(predictions), load_gold(predictions)
+        name, pred = str(predictions), load_gold(predictions, "predictions")
+        try:
+            both = align(pred, gold_records, name, str(gold))
+        except EvaluationError as e:
+            raise fail(e) from None
+        # predictions beyond the gold set are normal (a whole corpus tagged); gold left unscored is not: exit 1,
+        # after the scores of the shared passages are written
+        incomplete = bool(both.only_gold)
+        if (mismatch := both.mismatch()) is not None:
+            (error if incomplete else warn)(mismatch)
+        gold_records, pred = both.gold, both.pred
+        unscored = {"gold_only": both.only_gold, "predictions_only": both.only_pred}
     else:
         nlp = load_model(model)
         name, pred = model_version(nlp), predict(nlp, gold_records)
-    comps = compare_sets(pred, gold_records)
+    try:
+        comps = compare_sets(pred, gold_records)
+    except EvaluationError as e:  # a pipeline that changed a passage's text
+        raise fail(f"{name} on {gold}: {e}") from None
     metrics = summarise(comps, resamples=resamples, seed=seed)
     metrics["statistic_claims"] = score_statistic_claims(pred, gold_records, resamples=resamples, seed=seed)
     result = {"model": name, "gold": str(gold), "metrics": metrics}
+    if unscored is not None:
+        result["unscored"] = unscored
     print_metrics(metrics, f"{name} on {gold} ({len(gold_records)} passages)")
     diff = None
     if compare:
@@ -199,23 +216,32 @@ def evaluate(
         write_text_atomic(output, json.dumps(result, indent=1) + "\n")
     if html_out:
         write_text_atomic(html_out, html_report(metrics, f"{name} on {gold}", gold_records, pred, comps, diff))
+    if incomplete:
+        raise typer.Exit(1)
 
 
 @app.command()
 def agreement(
     a: Path = typer.Argument(..., help="annotator A's records"),
     b: Path = typer.Argument(..., help="annotator B's records (same passages)"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the figures as JSON"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="write the figures as JSON"),
     resamples: int = typer.Option(1000),
     seed: int = typer.Option(0),
 ) -> None:
     """Inter-annotator agreement: F1 per label (strict, partial), polarity kappa, relation F1."""
     import json
 
+    from .evaluate import EvaluationError, align
     from .evaluate import agreement as agree
     from .evaluate.report import print_metrics
 
-    result = agree(load_gold(a), load_gold(b), resamples=resamples, seed=seed)
+    records_a, records_b = load_gold(a, "A"), load_gold(b, "B")
+    try:
+        if (mismatch := align(records_b, records_a, str(b), str(a)).mismatch()) is not None:
+            warn(mismatch)  # annotators often share only part of their passages: agreement is on those
+        result = agree(records_a, records_b, resamples=resamples, seed=seed)
+    except EvaluationError as e:
+        raise fail(e) from None
     print_metrics(result, f"agreement of {b} with {a} ({result['passages']} passages)")
     typer.echo(f"polarity: Cohen's kappa {result['polarity']['kappa']} on {result['polarity']['matched']} matched "
                f"ASSESSMENT pairs, raw agreement {result['polarity']['accuracy']}")
@@ -233,48 +259,41 @@ def export(
     fmt: ExportFormat = typer.Option(..., "--format", "-f", help="hf (datasets.load_from_disk) or spacy (DocBin)"),
     output: Path = typer.Option(..., "--output", "-o", help="output directory"),
     gold_dir: Path = typer.Option(Path("annotations/gold"), help="directory with train/dev/test .jsonl"),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="pipeline whose tokenizer to use"),
+    model: str | None = typer.Option(None, "--model", "-m", help="pipeline whose tokenizer to use"),
 ) -> None:
     """Write the gold splits as a Hugging Face DatasetDict or as spaCy DocBin files."""
     from .export import write_docbins, write_hf
+    from .io import writing
 
     splits = {p.stem: load_gold(p) for p in sorted(gold_dir.glob("*.jsonl"))}
     if not splits:
         raise fail(f"{gold_dir}: no .jsonl gold files")
     nlp = load_model(model)
-    if fmt is ExportFormat.hf:
-        write_hf(nlp, splits, output)
-    else:
-        write_docbins(nlp, splits, output)
+    with writing(output):
+        if fmt is ExportFormat.hf:
+            write_hf(nlp, splits, output)
+        else:
+            write_docbins(nlp, splits, output)
     err.print(f"exported {', '.join(f'{k}: {len(v)}' for k, v in splits.items())} -> {output}")
 
 
 @app.command()
 def extract(
-    inputs: List[str] = typer.Argument(..., help=".txt or .jsonl passages, or - for stdin"),
+    inputs: list[str] = typer.Argument(..., help=".txt or .jsonl passages, or - for stdin"),
     output: Path = typer.Option(..., "--output", "-o", help="claims.jsonl, claims.csv or claims.parquet"),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="pipeline (default: the default model)"),
+    model: str | None = typer.Option(None, "--model", "-m", help="pipeline (default: the default model)"),
 ) -> None:
     """Structured claims (statistics and assessments) with provenance, one row per claim."""
-    from .claims import extract as extract_claims
-    from .claims.output import claims_format, write_claims
-    from .pipeline import model_version
-    from .tagging import pipe_passages
+    from .batch.sinks import claims_sink, tag_into
+    from .claims.output import claims_format
 
     try:
         claims_format(output)
     except ValueError as e:
-        raise fail(str(e))
+        raise fail(e) from None
     passages, problems = read_inputs(inputs)
-    nlp = load_model(model)
-    name = model_version(nlp)
-    rows = [row for doc in pipe_passages(nlp, passages) for row in extract_claims(doc, name)]
-    write_claims(rows, output)
-    kinds = Counter(r["claim_type"] for r in rows)
-    err.print(f"{len(passages)} passage(s): {kinds['statistic']} statistic and {kinds['assessment']} assessment "
-              f"claims -> {output}")
-    if problems:
-        raise typer.Exit(1)
+    sink = claims_sink(output)
+    _tag_and_exit(lambda tagger: tag_into(passages, sink, tagger, err), model, problems=len(problems))
 
 
 @app.command()
@@ -290,8 +309,8 @@ def report(
         raise fail(f"{claims_file}: no such file")
     try:
         rows = read_claims(claims_file)
-    except Exception as e:  # unreadable Parquet/CSV/JSON: one line, not a traceback
-        raise fail(f"{claims_file}: cannot read claims ({type(e).__name__}: {e})")
+    except (OSError, ValueError, KeyError, csv.Error) as e:  # unreadable Parquet/CSV/JSON (Arrow's are ValueError)
+        raise fail(f"{claims_file}: cannot read claims ({type(e).__name__}: {e})") from None
     write_text_atomic(output, render(rows, f"claims from {claims_file.name}"))
     err.print(f"{len(rows)} claims -> {output}")
 
@@ -304,8 +323,8 @@ def train(
     dev_file: Path = typer.Option(Path("annotations/gold/dev.jsonl"), "--dev", help="gold dev JSONL (early stopping)"),
     gpu: bool = typer.Option(False, "--gpu", help="train on GPU 0"),
     seed: int = typer.Option(0),
-    overrides: List[str] = typer.Option([], "--set", help="config override, e.g. --set training.max_steps=200"),
-    disable: List[str] = typer.Option([], "--disable", help="ship this component disabled (chosen on dev)"),
+    overrides: list[str] = typer.Option([], "--set", help="config override, e.g. --set training.max_steps=200"),
+    disable: list[str] = typer.Option([], "--disable", help="ship this component disabled (chosen on dev)"),
 ) -> None:
     """Train a pipeline with spacy train; meta.json gets the dev scores and the training-data hash."""
     from .training.run import train_pipeline
@@ -329,7 +348,7 @@ def train_curve_cmd(
     dev_file: Path = typer.Option(Path("annotations/gold/dev.jsonl"), "--dev"),
     fractions: str = typer.Option("0.25,0.5,0.75,1.0", help="comma-separated fractions of train"),
     seed: int = typer.Option(0),
-    overrides: List[str] = typer.Option([], "--set"),
+    overrides: list[str] = typer.Option([], "--set"),
 ) -> None:
     """Train on growing fractions of train; dev F1 per label as a table and a PNG plot."""
     from rich.table import Table
@@ -343,10 +362,29 @@ def train_curve_cmd(
         table.add_column(col, justify="right")
     for r in rows:
         table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in r.values()))
-    Console().print(table)
+    plain_console().print(table)  # the title holds a path: no markup
 
 
-def _parse_overrides(items: List[str]) -> dict:
+@app.command()
+def info() -> None:
+    """The claimnlp version and every pipeline it can load, with its version, dev scores and location."""
+    from wasabi import table
+
+    from . import __version__
+    from .model_paths import DEFAULT_MODEL, installed_pipelines
+
+    pipelines = installed_pipelines()
+    labels = ("ORG", "QUANTITY", "POPULATION", "ASSESSMENT")
+    rows = []
+    for p in pipelines:
+        scores = [p.dev.get(label, {}).get("strict_f1") for label in labels] + [p.dev.get("micro_strict_f1")]
+        rows.append((p.name, p.version, p.kind, *("-" if v is None else f"{v:.3f}" for v in scores)))
+    typer.echo(f"claimnlp {__version__} (default pipeline: {DEFAULT_MODEL})\n\ndev strict F1 from each meta.json:")
+    typer.echo(table(rows, header=("name", "version", "kind", "ORG", "QUANT", "POPUL", "ASSESS", "micro"), divider=True))
+    typer.echo("\n".join(f"{p.name}: {p.path}" for p in pipelines))
+
+
+def _parse_overrides(items: list[str]) -> dict:
     import json
 
     out = {}

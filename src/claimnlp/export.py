@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import DocBin
 
 from .convert import doc_from_record
+from .pipeline.claims import bio_tags
 from .pipeline.extensions import CLAIMS_KEY
 from .schema import FLAT_LABELS, Record
 
@@ -20,10 +21,18 @@ BIO_NAMES = ["O"] + [f"{p}-{label}" for label in FLAT_LABELS for p in ("B", "I")
 
 
 def to_docbin(nlp: Language, records: list[Record]) -> DocBin:
-    """Entities in ``doc.ents``, ASSESSMENTs in ``doc.spans["claims"]``, values/polarity/relations in user data."""
+    """The one DocBin writer (``export --format spacy`` and training): what ``spacy train`` reads.
+
+    Entities in ``doc.ents``, ASSESSMENTs in ``doc.spans["claims"]`` and, for the claims tagger, as
+    BIO tags with their polarity in ``token.tag_`` (see ``pipeline.claims``); values, polarity and
+    relations in user data.
+    """
     db = DocBin(store_user_data=True)
     for rec in records:
-        db.add(doc_from_record(nlp, rec))
+        doc = doc_from_record(nlp, rec)
+        for tok, tag in zip(doc, bio_tags(doc, list(doc.spans[CLAIMS_KEY])), strict=True):
+            tok.tag_ = tag
+        db.add(doc)
     return db
 
 

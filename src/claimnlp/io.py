@@ -2,20 +2,40 @@
 
 Bad input never raises out of the readers: each problem becomes an ``InputProblem``
 (one line naming the file and what is wrong) and reading goes on, so that one bad
-file or line costs only itself.
+file or line costs only itself. Passages and records are read line by line through
+``schema.jsonl_objects`` (split on ``\\n`` only; a UTF-8 byte-order mark at the start of
+a file or of stdin is accepted everywhere), so whatever ``claimnlp tag`` writes it can
+read back. An output that cannot be written is one ``OutputError``.
 """
 
 from __future__ import annotations
 
-import json
+import codecs
 import os
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from .schema import Record, SchemaError, iter_jsonl, record_problems
+from .schema import (
+    Record,
+    SchemaError,
+    Violation,
+    binary_reason,
+    checked_records,
+    display_id,
+    jsonl_lines,
+    jsonl_objects,
+    passage_problems,
+    read_bytes,
+)
+
+__all__ = ["JSONL_SUFFIXES", "META_KEYS", "TEXT_SUFFIXES", "InputProblem", "OutputError", "Passage", "decode_text",
+           "jsonl_lines", "passage_from_obj", "read_passages", "read_records", "write_atomic", "write_lines_atomic",
+           "write_records", "write_text_atomic", "writing"]
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -33,21 +53,55 @@ class Passage:
 
 @dataclass(frozen=True)
 class InputProblem:
-    """Why (part of) an input could not be read; ``str()`` is the one-line message users see."""
+    """Why (part of) an input could not be read; ``str()`` is the one-line message users see.
+
+    ``record_id`` names the passage when the refused line has an id and a text (the format of
+    the validator's messages: ``file:line: [id] reason``); a ``warning`` lost no text (e.g. a
+    narrative without section headings, kept as section ``unknown``).
+    """
 
     source: str
     reason: str
     line: int | None = None
+    record_id: str | None = None
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.reason}"
+        return f"{where}: [{self.record_id}] {self.reason}" if self.record_id else f"{where}: {self.reason}"
+
+
+class OutputError(OSError):
+    """An output that cannot be written; ``str()`` is the one line users see (``PATH: cannot write (reason)``)."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        super().__init__(f"{path}: cannot write ({reason})")
+        self.path, self.reason = Path(path), reason
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@contextmanager
+def writing(path: str | Path) -> Iterator[None]:
+    """Turn an ``OSError`` while writing ``path`` into an ``OutputError`` naming it (the CLI prints it as one line).
+
+    Wraps only the write calls themselves, so a failure elsewhere (a shard that cannot be read) is
+    never reported as an unwritable output.
+    """
+    try:
+        yield
+    except OutputError:
+        raise
+    except OSError as e:
+        raise OutputError(path, e.strerror or str(e)) from None
 
 
 def decode_text(raw: bytes, source: str) -> str | InputProblem:
-    """UTF-8 text of a file's bytes, or why it is not text (NUL bytes, bad encoding)."""
-    if b"\x00" in raw[:8192]:
-        return InputProblem(source, "binary file (contains NUL bytes), expected UTF-8 text")
+    """UTF-8 text of a file's bytes (a leading byte-order mark dropped), or why it is not text."""
+    binary = binary_reason(raw)
+    if binary:
+        return InputProblem(source, binary)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -55,101 +109,78 @@ def decode_text(raw: bytes, source: str) -> str | InputProblem:
 
 
 def passage_from_obj(obj: Any) -> Passage:
-    """A passage from a JSONL object (``id``, ``text``, optional ``meta`` and corpus metadata keys)."""
-    if not isinstance(obj, dict):
-        raise ValueError("line is not a JSON object")
-    if not isinstance(obj.get("text"), str):
-        raise ValueError("object has no 'text' string")
+    """A passage from a JSONL object (``id``, ``text``, optional ``meta`` and corpus metadata keys).
+
+    Raises ``ValueError`` with the reason: the checks are ``schema.passage_problems``, the ones
+    every record also passes, plus a non-empty text.
+    """
+    problems = passage_problems(obj)
+    if problems:
+        raise ValueError(problems[0])
     if not obj["text"].strip():
         raise ValueError("'text' is empty")
     meta = dict(obj.get("meta") or {})
     meta.update({k: obj[k] for k in META_KEYS if k in obj and k not in meta})
-    pid = obj.get("id")
-    if pid is None or str(pid) == "":
-        raise ValueError("object has no 'id'")
-    return Passage(str(pid), obj["text"], meta)
+    return Passage(str(obj["id"]), obj["text"], meta)
 
 
-def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
-    """``(line_number, line)`` for each non-blank JSONL line, split on ``\n`` only.
-
-    ``str.splitlines`` also splits at U+2028, U+2029, U+0085 and other separators that
-    JSON allows raw inside strings, so it would cut records in two: every JSONL reader
-    of claimnlp splits here.
-    """
-    for n, line in enumerate(text.split("\n"), 1):
-        line = line.removesuffix("\r")
-        if line.strip():
-            yield n, line
-
-
-def _jsonl_passages(text: str, source: str) -> Iterator[Passage | InputProblem]:
+def _jsonl_passages(raw: bytes, source: str) -> Iterator[Passage | InputProblem]:
     seen = 0
-    for n, line in jsonl_lines(text):
+    for n, obj, err in jsonl_objects(raw):
         seen += 1
+        if err:
+            yield InputProblem(source, err, n or None)
+            continue
         try:
-            yield passage_from_obj(json.loads(line))
-        except json.JSONDecodeError as e:
-            yield InputProblem(source, f"line is not JSON ({e.msg} at column {e.colno})", n)
+            yield passage_from_obj(obj)
         except ValueError as e:
-            yield InputProblem(source, str(e), n)
+            named = isinstance(obj, dict) and isinstance(obj.get("text"), str)
+            yield InputProblem(source, str(e), n, display_id(obj) if named else None)
     if not seen:
         yield InputProblem(source, "empty file (no JSONL lines)")
 
 
 def read_passages(source: str) -> Iterator[Passage | InputProblem]:
-    """Passages of one input: a ``.txt`` file (one passage), a ``.jsonl`` file, or ``-`` for stdin."""
+    """Passages of one input: a ``.txt`` file (one passage), a ``.jsonl`` file, or ``-`` for stdin.
+
+    Stdin is JSONL when its first character (after any byte-order mark) is ``{``, text otherwise.
+    """
     if source == "-":
         raw = sys.stdin.buffer.read()
-        path_suffix = ".jsonl" if raw.lstrip()[:1] == b"{" else ".txt"
+        jsonl = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"{"
         name, stem = "<stdin>", "stdin"
     else:
         path = Path(source)
-        if not path.exists():
-            yield InputProblem(source, "no such file")
-            return
-        if path.is_dir():
-            yield InputProblem(source, "is a directory, expected a .txt or .jsonl file")
-            return
-        path_suffix, name, stem = path.suffix.lower(), source, path.stem
-        if path_suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES:
+        suffix, name, stem = path.suffix.lower(), source, path.stem
+        if path.is_file() and suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES:
             yield InputProblem(source, f"unsupported file type {path.suffix or '(none)'!r}, expected .txt or .jsonl")
             return
         try:
-            raw = path.read_bytes()
-        except OSError as e:
-            yield InputProblem(source, f"cannot read ({e.strerror})")
+            raw = read_bytes(path)
+        except SchemaError as e:
+            yield InputProblem(source, str(e))
             return
-    text = decode_text(raw, name)
-    if isinstance(text, InputProblem):
-        yield text
-    elif not text.strip():
+        jsonl = suffix in JSONL_SUFFIXES
+    if not raw.removeprefix(codecs.BOM_UTF8).strip():
         yield InputProblem(name, "empty file")
-    elif path_suffix in JSONL_SUFFIXES:
-        yield from _jsonl_passages(text, name)
+    elif jsonl:
+        yield from _jsonl_passages(raw, name)
     else:
-        yield Passage(stem, text, {"source": name})
+        text = decode_text(raw, name)
+        yield text if isinstance(text, InputProblem) else Passage(stem, text, {"source": name})
 
 
 def read_records(path: str | Path) -> list[Record]:
     """Load a JSONL file of spec records, refusing it whole (``SchemaError``) on the first violation.
 
-    Scoring or training on a file that breaks the spec would give numbers nobody can trust,
-    so callers get the validator's own message, with file and line.
+    Scoring or training on a file that breaks the spec (duplicate ids included) would give numbers
+    nobody can trust, so callers get the validator's own message, with file and line.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise SchemaError(f"{path}: no such file")
     records = []
-    for n, obj, err in iter_jsonl(path):
-        if err:
-            raise SchemaError(f"{path}:{n}: {err}")
-        problems = record_problems(obj)
+    for n, obj, problems in checked_records(path):
         if problems:
-            raise SchemaError(f"{path}:{n}: [{obj.get('id', '?')}] {problems[0]}")
+            raise SchemaError(str(Violation(str(path), n, display_id(obj) or "?", problems[0])))
         records.append(Record.from_dict(obj))
-    if not records:
-        raise SchemaError(f"{path}: file holds no records")
     return records
 
 
@@ -157,21 +188,32 @@ def write_atomic(path: str | Path, chunks: Iterable[str]) -> None:
     """Write a whole file or nothing, streamed and synced before the rename.
 
     A crash (or a reader, or a resumed batch run) never sees a truncated output; streaming
-    means a collection-wide file never has to fit in memory.
+    means a collection-wide file never has to fit in memory. A path that cannot be written
+    (a directory, a read-only place, a full disk) raises ``OutputError`` and leaves no
+    temporary file; an error raised by ``chunks`` itself passes through unchanged.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise OutputError(path, "is a directory")
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:  # mkdir would say only "File exists"
+        raise OutputError(path, f"{blocker} is a file, not a directory")
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for chunk in chunks:
-                fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
+                with writing(path):
+                    fh.write(chunk)
+            with writing(path):
+                fh.flush()
+                os.fsync(fh.fileno())
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(tmp, path)
+        with writing(path):
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

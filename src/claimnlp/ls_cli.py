@@ -5,17 +5,22 @@ from __future__ import annotations
 import logging
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from .cli_common import err, fail, load_model, read_inputs
 
+if TYPE_CHECKING:
+    from .labelstudio.client import Connection
+
 ls_app = typer.Typer(no_args_is_help=True, help="Label Studio round trip: push tasks with predictions, pull "
                      "corrected annotations, serve live predictions. Server: bash scripts/label-studio.sh up")
 
-URL = typer.Option(None, "--url", help="Label Studio address [env LABEL_STUDIO_URL, else .labelstudio/url]")
-TOKEN_FILE = typer.Option(None, "--token-file", help="API token file [env LABEL_STUDIO_API_KEY wins; "
-                          "default .labelstudio/token]")
+URL = typer.Option(None, "--url", help="Label Studio address [env LABEL_STUDIO_URL, else the url file "
+                   "scripts/label-studio.sh up wrote: .labelstudio/url here, in a parent directory or the checkout]")
+TOKEN_FILE = typer.Option(None, "--token-file", help="API token file [given, it beats env LABEL_STUDIO_API_KEY; "
+                          "default .labelstudio/token, found like the url file]")
 
 
 class Order(str, Enum):
@@ -23,7 +28,7 @@ class Order(str, Enum):
     uncertainty = "uncertainty"
 
 
-def _connect(url: str | None, token_file: Path | None):
+def _connect(url: str | None, token_file: Path | None) -> Connection:
     from .labelstudio.client import Connection, LabelStudioError
 
     try:
@@ -31,7 +36,7 @@ def _connect(url: str | None, token_file: Path | None):
         conn.check()
         return conn
     except LabelStudioError as e:
-        raise fail(str(e))
+        raise fail(str(e)) from None
 
 
 @ls_app.command("config")
@@ -68,7 +73,7 @@ def push(
             report = do_push(conn, project, passages, nlp, order=order.value, batch_size=batch_size,
                              progress=lambda n: bar.advance(job, n))
         except LabelStudioError as e:
-            raise fail(f"{e} (tasks imported before this stay; re-run the push to finish)")
+            raise fail(f"{e} (tasks imported before this stay; re-run the push to finish)") from None
     for p in report.problems:
         err.print(f"warning: {p}", soft_wrap=True, highlight=False, markup=False)
     err.print(f"project {project!r} (id {report.project}): {report.created} task(s) created, "
@@ -84,7 +89,7 @@ def pull(
     output: Path = typer.Option(..., "--output", "-o", help="JSONL of spec records"),
     annotator: str | None = typer.Option(None, "--annotator", help="take this annotator's (email) latest "
                                             "annotation [default: the latest of anyone]"),
-    others: Path | None = typer.Option(None, "--others", help="write the annotations not chosen here "
+    others: Path | None = typer.Option(None, "--others", help="write each passage's next latest annotation "
                                           "(for claimnlp agreement)"),
     url: str | None = URL,
     token_file: Path | None = TOKEN_FILE,
@@ -99,7 +104,7 @@ def pull(
     try:
         report = do_pull(conn, project, tokenizer_only().make_doc, annotator=annotator)
     except LabelStudioError as e:
-        raise fail(f"{e} (nothing written)")
+        raise fail(f"{e} (nothing written)") from None
     for p in report.problems:
         err.print(f"warning: {p}", soft_wrap=True, highlight=False, markup=False)
     write_records(output, report.records)
@@ -107,7 +112,9 @@ def pull(
         write_records(others, report.others)
     err.print(f"{len(report.records)} record(s) from {report.tasks} task(s) -> {output} "
               f"({report.unannotated} without a completed annotation"
-              + (f"; {len(report.others)} other annotation(s) -> {others}" if others else "") + ")", soft_wrap=True)
+              + (f"; {len(report.others)} other annotation(s) -> {others}" if others else "")
+              + (f"; {report.older} older annotation(s) left out" if others and report.older else "") + ")",
+              soft_wrap=True)
 
 
 @ls_app.command()
@@ -115,7 +122,8 @@ def backend(
     model: str | None = typer.Option(None, "--model", "-m", help="pipeline to serve [default model]"),
     host: str = typer.Option("127.0.0.1", help="bind address"),
     port: int = typer.Option(9090, help="port"),
-    train_steps: int = typer.Option(600, help="max training steps of a START_TRAINING retrain"),
+    train_steps: int = typer.Option(600, min=1, help="max training steps of a START_TRAINING retrain (served only "
+                                    "if not worse on dev than the model being served)"),
     workdir: Path = typer.Option(Path(".cache/backend"), help="where retrained pipelines go"),
     url: str | None = URL,
     token_file: Path | None = TOKEN_FILE,
@@ -127,13 +135,19 @@ def backend(
     def connect() -> Connection:
         return Connection(url, token_file=token_file)
 
+    setup = TrainingSetup(workdir=workdir, max_steps=train_steps)
+    if setup.missing():
+        raise fail(f"{setup.missing()[0]}: not found, and a retrain needs it (run from the repository root)")
     try:
         connect()
     except LabelStudioError as e:
-        raise fail(f"{e} (the backend needs the API to pull annotations for training)")
+        raise fail(f"{e} (the backend needs the API to pull annotations for training)") from None
     load_model(model)  # clear error for a bad model before the server starts
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    be = Backend(model, connect, TrainingSetup(workdir=workdir, max_steps=train_steps))
+    try:
+        be = Backend(model, connect, setup)
+    except RuntimeError as e:  # an unreadable state file
+        raise fail(str(e)) from None
     server = serve(be, host, port)
     err.print(f"ML backend serving {be.model_version} at http://{host}:{port}", soft_wrap=True)
     try:

@@ -1,11 +1,14 @@
 """Normalise a QUANTITY's text to the spec's value (section 3), plus its bound or range.
 
 Pure string logic with no spaCy, so the same function serves the rule pipeline,
-the trained pipelines, Label Studio imports and the claim layer.
+the trained pipelines, Label Studio imports and the claim layer. Every number leaves
+through ``_tidy``, so none is NaN, infinite or beyond a double (``"9" * 400`` is not a
+value: it would be written as ``Infinity``, which is not JSON).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -46,8 +49,18 @@ class Quantity:
     bound: str | None = None  # "lower", "upper", "approximate", "range" or None (exact)
 
 
-def _tidy(n: float) -> int | float:
-    return int(n) if float(n).is_integer() else round(n, 6)
+_DOUBLE_DIGITS = 309  # a double holds less than 1.8e308: a longer run of digits is no value (and int() may refuse it)
+
+
+def _tidy(n: int | float) -> int | float | None:
+    """An integer where the number is whole, else rounded to 6 places; None where a double cannot hold it."""
+    try:
+        f = float(n)
+    except OverflowError:  # an int from number words beyond float range
+        return None
+    if not math.isfinite(f):
+        return None
+    return int(n) if f.is_integer() else round(f, 6)
 
 
 def parse_number(text: str) -> int | float | None:
@@ -61,7 +74,11 @@ def parse_number(text: str) -> int | float | None:
         return MULTIPLES[t]
     m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s*-?\s*([a-z]+))?", t)
     if m:
-        num = float(m.group(1).replace(",", "") + ("." + m.group(2) if m.group(2) else ""))
+        digits = m.group(1).replace(",", "")
+        if len(digits) > _DOUBLE_DIGITS:
+            return None
+        # whole numbers stay ints, so "12345678901234567891" keeps every digit
+        num: int | float = float(f"{digits}.{m.group(2)}") if m.group(2) else int(digits)
         scale = m.group(3)
         if scale:
             if scale not in SCALES:
@@ -90,7 +107,7 @@ def _parse_words(t: str) -> int | float | None:
         else:
             total += (current or 1) * SCALES[w]
             current = 0
-    return total + current
+    return _tidy(total + current)
 
 
 def _strip_prefix(t: str, options: tuple[str, ...]) -> tuple[str, str | None]:

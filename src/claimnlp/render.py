@@ -1,14 +1,20 @@
-"""Human-readable views of records: a rich table for the terminal, a displaCy HTML page."""
+"""Human-readable views of records: a rich table for the terminal, a displaCy HTML page.
+
+Ids, span texts, paths and messages are user text, and rich reads ``[...]`` as markup:
+an id ``x[/b]`` would crash a table and ``[draft]`` would vanish. So every console claimnlp
+prints through comes from ``plain_console`` (markup and highlighting off) and styling is
+done with ``Text`` styles, never markup strings: one rule for all terminal output.
+"""
 
 from __future__ import annotations
 
 import html
-from typing import Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console, Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
-from spacy import displacy
 
 from .schema import CLAIM_LABEL, LABELS, Record
 
@@ -29,7 +35,9 @@ def record_table(record: Record) -> Group:
     """One passage: its spans with offsets, then the ``counts`` links as readable claims."""
     title = f"{record.id}  ({len(record.text)} chars)"
     table = Table(title=title, title_justify="left", show_lines=False, expand=False)
-    for col, just in (("label", "left"), ("start", "right"), ("end", "right"), ("text", "left"), ("", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (("label", "left"), ("start", "right"), ("end", "right"),
+                                                      ("text", "left"), ("", "left"))
+    for col, just in columns:
         table.add_column(col, justify=just, overflow="fold")
     for i, s in enumerate(record.spans):
         table.add_row(Text(s.label, style=RICH_STYLES[s.label]), str(s.start), str(s.end), record.span_text(s),
@@ -45,8 +53,14 @@ def record_table(record: Record) -> Group:
     return Group(table, Text(counts), links if record.relations else Text("no counts relations"))
 
 
+def plain_console(**kwargs: Any) -> Console:
+    """A rich ``Console`` that prints every string as it is: no markup, no highlighting (``kwargs`` as ``Console``)."""
+    return Console(markup=False, highlight=False, **kwargs)
+
+
 def print_tables(records: Iterable[Record], console: Console | None = None) -> None:
-    console = console or Console()
+    """Each record's table; pass a console from ``plain_console`` (the default prints on stdout)."""
+    console = console or plain_console()
     for rec in records:
         console.print(record_table(rec))
         console.print()
@@ -54,6 +68,8 @@ def print_tables(records: Iterable[Record], console: Console | None = None) -> N
 
 def records_html(records: list[Record], title: str = "claimnlp") -> str:
     """One self-contained page: displaCy entities and the claim spans of every record."""
+    from spacy import displacy  # only here: the terminal helpers above load without spaCy
+
     parts = []
     for rec in records:
         ents = [{"start": s.start, "end": s.end, "label": s.label} for s in rec.spans if s.label != CLAIM_LABEL]

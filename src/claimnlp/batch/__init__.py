@@ -6,7 +6,7 @@ holds ``records-NNNNN.jsonl`` shards (spec records), ``claims-NNNNN.jsonl`` besi
 one ``claims.jsonl``.
 """
 
+from .backends import open_tagger
 from .runner import BatchOptions, Summary, run_batch
-from .tagger import open_tagger
 
 __all__ = ["BatchOptions", "Summary", "open_tagger", "run_batch"]

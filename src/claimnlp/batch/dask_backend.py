@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from ..io import Passage
 from .errors import BatchError
-from .tagger import Tagged, in_order, worker_tag, worker_version
+from .tagger import in_order, worker_tag, worker_version
+from .types import Tagged
 
 SCHEMES = ("dask", "tcp", "tls")
 
@@ -74,7 +75,7 @@ class DaskTagger:
         workers = list(self.client.nthreads())
         loads = [self.client.submit(_load_on_worker, model, workers=[w], allow_other_workers=False, pure=False)
                  for w in workers]
-        versions = dict(zip(workers, self.client.gather(loads)))
+        versions = dict(zip(workers, self.client.gather(loads), strict=True))
         if len(set(versions.values())) > 1:
             detail = ", ".join(f"{w}: {v}" for w, v in sorted(versions.items()))
             raise ClusterError(f"{url}: workers run different pipelines ({detail})")

@@ -23,8 +23,12 @@ class ErrorLog:
         self.path = out_dir / ERRORS
         self.path.unlink(missing_ok=True)  # the list is this run's: a re-run re-reads and re-reports every input
         self.messages: list[str] = []
+        self.warnings: list[str] = []  # text kept (e.g. section "unknown"): shown in the summary, not an error
 
     def add(self, problem: InputProblem, passage_id: str | None = None) -> None:
+        if problem.warning:
+            self.warnings.append(str(problem))
+            return
         entry = {"file": problem.source, "line": problem.line, "passage_id": passage_id, "reason": problem.reason}
         with open(self.path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..io import InputProblem
-from .shards import CLAIMS, RECORDS, shard_path
+from .shards import CLAIMS, RECORDS, file_sha256, shard_path
 from .sources import passage_hash, readable_passages
 from .state import Manifest
 
@@ -28,7 +28,7 @@ class Planned:
 class ShardPlan:
     index: int
     passages: list[Planned]
-    skip: bool = False  # the shard on disk already holds exactly these passages, tagged by this pipeline
+    skip: bool = False  # the shard on disk holds exactly these passages, tagged by this pipeline, undamaged
     reuse: dict[str, int] = field(default_factory=dict)  # passage id -> shard whose file holds its record now
 
     @property
@@ -79,20 +79,34 @@ def scan(files: list[Path], on_problem: Problem, on_file: Callable[[], None]) ->
     return out
 
 
-def plan_shards(out_dir: Path, files: list[Path], planned: list[Planned], manifest: Manifest, pipeline: str,
-                size: int) -> Plan:
+def drop_damaged(out_dir: Path, manifest: Manifest, pipeline: str) -> list[int]:
+    """Forget every shard of ``pipeline`` whose files are not byte for byte what was written; their indexes.
+
+    A shard cut short, edited, replaced by garbage or deleted after its run is then tagged again
+    instead of being counted as done (or read back as records that are not there).
+    """
+    damaged = [index for index, state in sorted(manifest.shards.items())
+               if state.pipeline == pipeline
+               and (file_sha256(shard_path(out_dir, RECORDS, index)),
+                    file_sha256(shard_path(out_dir, CLAIMS, index))) != state.sha256]
+    for index in damaged:
+        manifest.forget(index)
+    return damaged
+
+
+def plan_shards(files: list[Path], planned: list[Planned], manifest: Manifest, pipeline: str, size: int) -> Plan:
     """Cut ``planned`` into shards and mark, for each, what the output directory already holds.
 
-    A record is reused from whichever shard file holds it. Shards are rewritten in order, so a record
-    that moved to a later shard (inputs inserted before it) is carried in memory from the moment its
-    old shard is rewritten until its new one is written.
+    The manifest must have been checked by ``drop_damaged`` first: it is trusted here. A record is
+    reused from whichever shard file holds it. Shards are rewritten in order, so a record that moved
+    to a later shard (inputs inserted before it) is carried in memory from the moment its old shard
+    is rewritten until its new one is written.
     """
     shards = [ShardPlan(k, planned[start:start + size]) for k, start in enumerate(range(0, len(planned), size))]
     for shard in shards:
         state = manifest.shards.get(shard.index)
         shard.skip = (state is not None and state.pipeline == pipeline
-                      and state.passages == tuple((p.id, p.sha) for p in shard.passages)
-                      and all(shard_path(out_dir, kind, shard.index).is_file() for kind in (RECORDS, CLAIMS)))
+                      and state.passages == tuple((p.id, p.sha) for p in shard.passages))
     rewritten = {s.index for s in shards if not s.skip}
     where = manifest.locations(pipeline)
     carry: dict[int, set[str]] = {}

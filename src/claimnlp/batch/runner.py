@@ -1,37 +1,34 @@
 """The batch loop: plan, tag what is not done yet, write shards in order, finish with a summary.
 
 Pass one lists every passage (hashes only, so memory stays small), pass two re-reads just the files
-holding passages to tag and streams them through the tagger. Shards are written whole, in input order,
-and recorded in the manifest only once in place, so a run killed at any point resumes without
-duplicating or losing a record. Ctrl-C finishes the passage in hand, writes the shard so far and stops.
+holding passages to tag and streams them through the tagging stream (``stream.TagStream``, the path
+single-file ``tag`` and ``extract`` take too). Shards are written whole, in input order, and recorded
+in the manifest (with their files' hashes) only once in place, so a run killed at any point resumes
+without duplicating or losing a record, and a shard damaged afterwards is tagged again rather than
+trusted. Ctrl-C finishes the passage in hand, writes the shard so far and stops.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from itertools import chain, islice
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Self
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
-from rich.text import Text
 
-from ..io import InputProblem, Passage, write_lines_atomic
+from ..io import InputProblem, OutputError, Passage, jsonl_lines, write_lines_atomic
 from .atomic import remove_leftover_tmp
 from .errors import BatchError, ErrorLog
-from .plan import Plan, ShardPlan, plan_shards, scan
-from .shards import CLAIMS, ShardItem, ShardReader, shard_files, shard_path, write_shard
+from .plan import Plan, ShardPlan, drop_damaged, plan_shards, scan
+from .shards import CLAIMS, RECORDS, ShardReader, shard_files, shard_path, write_shard
 from .sources import expand_inputs, passage_hash, readable_passages
 from .state import Manifest, ShardState
-from .tagger import Tagged, Tagger
+from .stream import TagStream, progress_bar
+from .types import ShardItem, Tagger
 
 CLAIMS_FILE = "claims.jsonl"
 
@@ -59,7 +56,12 @@ class Summary:
     tagging_seconds: float = 0.0
     seconds: float = 0.0
     claims: int | None = None  # rows in claims.jsonl, if written
+    damaged: list[int] = field(default_factory=list)  # shards that no longer matched the manifest: tagged again
     interrupted: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 130 if self.interrupted else 1 if self.errors else 0
 
     def lines(self) -> list[str]:
         rate = (f" ({self.tagged / self.tagging_seconds:.1f} passages/s, {self.tokens / self.tagging_seconds:,.0f} "
@@ -67,59 +69,23 @@ class Summary:
         out = [(f"{self.passages} passage(s) from {self.files} file(s) in {self.shards} shard(s): {self.tagged} "
                 f"tagged{rate}, {self.reused} already done; {self.written} shard(s) written in {self.seconds:.1f} s "
                 f"-> {self.output}")]
+        if self.damaged:
+            names = ", ".join(shard_path(self.output, RECORDS, k).name for k in self.damaged[:5])
+            more = f" and {len(self.damaged) - 5} more" if len(self.damaged) > 5 else ""
+            out.append(f"{len(self.damaged)} shard(s) did not match the manifest (damaged or edited): {names}{more}; "
+                       f"their passages were tagged again")
         if self.claims is not None:
             out.append(f"{self.claims} claim(s) -> {self.output / CLAIMS_FILE}")
-        if self.errors:
-            out.append(f"{len(self.errors)} error(s), also in {self.errors.path}:")
-            out.extend(f"  {m}" for m in self.errors.messages[:20])
-            if len(self.errors) > 20:
-                out.append(f"  ... and {len(self.errors) - 20} more")
+        for head, messages in ((f"error(s), also in {self.errors.path}", self.errors.messages),
+                               ("warning(s), text kept", self.errors.warnings)):
+            if messages:
+                out.append(f"{len(messages)} {head}:")
+                out.extend(f"  {m}" for m in messages[:20])
+                if len(messages) > 20:
+                    out.append(f"  ... and {len(messages) - 20} more")
         if self.interrupted:
             out.append("interrupted: what was tagged is saved; run the same command again to resume")
         return out
-
-
-class _RateColumn(ProgressColumn):
-    """passages/s and tokens/s of the tagging task."""
-
-    def render(self, task: Task) -> Text:
-        if "tokens" not in task.fields or not task.elapsed:
-            return Text("")
-        return Text(f"{task.completed / task.elapsed:.1f} passages/s  {task.fields['tokens'] / task.elapsed:,.0f} "
-                    f"tokens/s", style="progress.data.speed")
-
-
-def _progress(console: Console) -> Progress:
-    """On stderr, and only on a terminal: piped or logged runs get just the summary."""
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
-                    TimeRemainingColumn(), console=console, disable=not console.is_terminal)
-
-
-class _StopOnSigint:
-    """First Ctrl-C: stop after the passage in hand and write the shard so far. A second one aborts at once."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        self._previous = None
-
-    def _handle(self, signum: int, frame: object) -> None:
-        self.requested = True
-        signal.signal(signal.SIGINT, self._previous)
-
-    def __enter__(self) -> Self:
-        if threading.current_thread() is threading.main_thread():  # signals can only be caught there
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-
-def _batches(items: Iterable[Passage], size: int) -> Iterator[list[Passage]]:
-    it = iter(items)
-    while batch := list(islice(it, size)):
-        yield batch
 
 
 def _to_tag(plan: Plan) -> Iterator[Passage]:
@@ -154,9 +120,15 @@ def _only_run_in(out: Path) -> Iterator[None]:
 
 def run_batch(options: BatchOptions, tagger: Tagger, console: Console) -> Summary:
     """Tag every passage of ``options.inputs`` not already tagged in ``options.output`` by the same pipeline."""
-    options.output.mkdir(parents=True, exist_ok=True)
-    with _only_run_in(options.output):
-        return _run(options, tagger, console)
+    try:
+        options.output.mkdir(parents=True, exist_ok=True)
+        with _only_run_in(options.output):
+            return _run(options, tagger, console)
+    except OutputError:
+        raise  # already one line naming the file
+    except OSError as e:  # an output file that cannot be read (a directory, no permission)
+        raise BatchError(f"{e.filename or options.output}: {e.strerror or e}; the shards written so far are kept"
+                         ) from None
 
 
 def _run(options: BatchOptions, tagger: Tagger, console: Console) -> Summary:
@@ -170,64 +142,46 @@ def _run(options: BatchOptions, tagger: Tagger, console: Console) -> Summary:
     summary = Summary(out, errors, files=len(files))
     manifest = Manifest(out)
     manifest.compact()  # drop what a crash left half-written, so appends start on a clean line
-    with _progress(console) as progress:
+    with progress_bar(console) as progress:
         reading = progress.add_task("reading inputs", total=len(files))
         planned = scan(files, errors.add, lambda: progress.advance(reading))
         progress.remove_task(reading)
         if not planned:  # e.g. a mistyped path: leave earlier output alone rather than prune it all
             summary.seconds = time.monotonic() - start
             return summary
-        plan = plan_shards(out, files, planned, manifest, tagger.pipeline, options.shard_size)
+        summary.damaged = drop_damaged(out, manifest, tagger.pipeline)
+        plan = plan_shards(files, planned, manifest, tagger.pipeline, options.shard_size)
         del planned
         summary.passages, summary.shards = plan.passages, len(plan.shards)
         summary.reused = plan.passages - plan.to_tag
-        task = progress.add_task("tagging", total=plan.to_tag, tokens=0)
-
-        def done(t: Tagged) -> None:
-            summary.tagged += 1
-            summary.tokens += t.tokens
-            progress.update(task, advance=1, tokens=summary.tokens)
-
-        tagging = time.monotonic()
-        with _StopOnSigint() as stop:
-            summary.written = _write_shards(plan, tagger, manifest, options, errors, done, stop)
-        summary.tagging_seconds = time.monotonic() - tagging
-    summary.interrupted = stop.requested
-    if not stop.requested:
+        with TagStream(tagger, options.batch_size, progress, plan.to_tag) as stream:
+            summary.written = _write_shards(plan, stream, manifest, out, errors)
+    summary.tagged, summary.tokens, summary.tagging_seconds = stream.tagged, stream.tokens, stream.seconds
+    summary.interrupted = stream.interrupted
+    if not stream.interrupted:
         _finish(out, manifest, len(plan.shards), options.claims, summary)
     summary.seconds = time.monotonic() - start
     return summary
 
 
-def _write_shards(plan: Plan, tagger: Tagger, manifest: Manifest, options: BatchOptions, errors: ErrorLog,
-                  done: Callable[[Tagged], None], stop: _StopOnSigint) -> int:
+def _write_shards(plan: Plan, stream: TagStream, manifest: Manifest, out: Path, errors: ErrorLog) -> int:
     """Rebuild every shard not already done, in order; returns how many were written."""
-    out, written = options.output, 0
+    written = 0
     reader = ShardReader(out)
-    mapped = tagger.map(_batches(_to_tag(plan), options.batch_size))
-    results = chain.from_iterable(mapped)
-    try:
-        for shard in plan.shards:
-            if shard.skip:
-                continue
-            items = {pid: reader.get(j, pid) for pid, j in shard.reuse.items()}
-            for p in shard.to_tag:
-                if stop.requested:
-                    break
-                t = next(results)
-                if t.id != p.id or t.pipeline != tagger.pipeline:
-                    raise BatchError(f"tagger returned {t.id!r} ({t.pipeline}) for {p.id!r} ({tagger.pipeline})")
-                done(t)
-                if t.record is None:
-                    errors.add(InputProblem(str(plan.files[p.file]), t.error or "tagging failed"), p.id)
-                else:
-                    items[p.id] = (t.record, t.claims)
-            _replace_shard(out, manifest, reader, plan, shard, items, tagger.pipeline)
-            written += 1
-            if stop.requested:
-                break
-    finally:
-        mapped.close()  # cancels batches still queued on workers
+    results = stream.results(_to_tag(plan))
+    for shard in plan.shards:
+        if shard.skip:
+            continue
+        items = {pid: reader.get(j, pid) for pid, j in shard.reuse.items()}
+        for p, t in zip(shard.to_tag, results, strict=False):  # the results end early only on Ctrl-C
+            if t.record is None:
+                errors.add(InputProblem(str(plan.files[p.file]), t.error or "tagging failed"), p.id)
+            else:
+                items[p.id] = (t.record, t.claims)
+        _replace_shard(out, manifest, reader, plan, shard, items, stream.tagger.pipeline)
+        written += 1
+        if stream.interrupted:
+            break
     return written
 
 
@@ -237,8 +191,8 @@ def _replace_shard(out: Path, manifest: Manifest, reader: ShardReader, plan: Pla
     kept = [p for p in shard.passages if p.id in items]
     manifest.forget(shard.index)
     reader.before_rewrite(shard.index, plan.carry.get(shard.index, set()))
-    write_shard(out, shard.index, [items[p.id] for p in kept])
-    manifest.record(shard.index, ShardState(pipeline, tuple((p.id, p.sha) for p in kept)))
+    sha = write_shard(out, shard.index, [items[p.id] for p in kept])
+    manifest.record(shard.index, ShardState(pipeline, tuple((p.id, p.sha) for p in kept), sha))
 
 
 def _finish(out: Path, manifest: Manifest, count: int, claims: bool, summary: Summary) -> None:
@@ -251,12 +205,14 @@ def _finish(out: Path, manifest: Manifest, count: int, claims: bool, summary: Su
     if not claims:
         claims_file.unlink(missing_ok=True)  # it would describe an older state of the records
         return
-    summary.claims = 0
+    rows = 0
 
     def lines() -> Iterator[str]:
+        nonlocal rows
         for k in range(count):
-            for line in shard_path(out, CLAIMS, k).read_text(encoding="utf-8").splitlines():
-                summary.claims += 1
+            for _, line in jsonl_lines(shard_path(out, CLAIMS, k).read_text(encoding="utf-8")):
+                rows += 1
                 yield line
 
     write_lines_atomic(claims_file, lines())
+    summary.claims = rows

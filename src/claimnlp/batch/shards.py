@@ -1,26 +1,30 @@
-"""Shard files: names, whole-or-nothing writes, and reading records back for reuse.
+"""Shard files: names, whole-or-nothing writes with their hashes, and reading records back for reuse.
 
 Shard ``k`` holds the records of passages ``k*size .. (k+1)*size - 1`` of the input stream, and
-``claims-k`` their claim rows, so the same inputs always give the same shard contents.
+``claims-k`` their claim rows, so the same inputs always give the same shard contents. The manifest
+keeps the sha256 of both files as written, so a shard damaged afterwards is never trusted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..io import write_lines_atomic
+from ..io import jsonl_lines, write_lines_atomic
 from .errors import BatchError
 from .state import MANIFEST
+from .types import ShardItem
 
 RECORDS, CLAIMS = "records", "claims"
 SHARD_NAME = re.compile(r"^(records|claims)-(\d{5,})\.jsonl$")
 
 
 class ShardError(BatchError):
-    """The output directory disagrees with its manifest (edited by hand); the message says how to recover."""
+    """The output directory disagrees with its manifest; the message says how to recover."""
 
 
 def shard_path(out_dir: Path, kind: str, index: int) -> Path:
@@ -32,12 +36,31 @@ def shard_files(out_dir: Path) -> list[tuple[int, Path]]:
     return [(int(m.group(2)), p) for p in out_dir.iterdir() if (m := SHARD_NAME.match(p.name))]
 
 
-ShardItem = tuple[str, tuple[str, ...]]  # a passage's record line and its claim lines
+def file_sha256(path: Path) -> str | None:
+    """sha256 of a file's bytes; None if it cannot be read (missing, a directory, no permission)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
 
 
-def write_shard(out_dir: Path, index: int, items: list[ShardItem]) -> None:
-    write_lines_atomic(shard_path(out_dir, CLAIMS, index), (c for _, claims in items for c in claims))
-    write_lines_atomic(shard_path(out_dir, RECORDS, index), (record for record, _ in items))
+def _hashed(lines: Iterable[str], h: hashlib._Hash) -> Iterator[str]:
+    """The lines as they go to ``write_lines_atomic``, fed to ``h`` as the bytes the file will hold."""
+    for line in lines:
+        h.update(line.encode("utf-8") + b"\n")
+        yield line
+
+
+def write_shard(out_dir: Path, index: int, items: list[ShardItem]) -> tuple[str, str]:
+    """Write shard ``index`` (claims first, records last); the sha256 of its records and claims files."""
+    records, claims = hashlib.sha256(), hashlib.sha256()
+    write_lines_atomic(shard_path(out_dir, CLAIMS, index), _hashed((c for _, cs in items for c in cs), claims))
+    write_lines_atomic(shard_path(out_dir, RECORDS, index), _hashed((record for record, _ in items), records))
+    return records.hexdigest(), claims.hexdigest()
 
 
 class ShardReader:
@@ -48,18 +71,28 @@ class ShardReader:
         self._shards: OrderedDict[int, dict[str, ShardItem]] = OrderedDict()
         self._carried: dict[str, ShardItem] = {}
 
-    def _load(self, index: int) -> dict[str, ShardItem]:
-        records_path, claims_path = shard_path(self.out_dir, RECORDS, index), shard_path(self.out_dir, CLAIMS, index)
+    def _refuse(self, path: Path, problem: str) -> ShardError:
+        return ShardError(f"{path}: {problem}; delete {self.out_dir / MANIFEST} to re-tag everything")
+
+    def _lines(self, path: Path, key: str) -> Iterator[tuple[str, str]]:
+        """(line, its passage id under ``key``) for each line of a shard file."""
         try:
-            records = records_path.read_text(encoding="utf-8").splitlines()
-            claim_lines = claims_path.read_text(encoding="utf-8").splitlines()
-        except OSError as e:
-            raise ShardError(f"{e.filename}: cannot read shard ({e.strerror}); delete "
-                             f"{self.out_dir / MANIFEST} to re-tag everything") from None
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise self._refuse(path, f"cannot read shard ({e})") from None
+        for n, line in jsonl_lines(text):
+            try:
+                obj = json.loads(line)
+                yield line, str(obj[key])
+            except (ValueError, KeyError, TypeError):
+                raise self._refuse(path, f"line {n} is not a record or claim row") from None
+
+    def _load(self, index: int) -> dict[str, ShardItem]:
         claims: dict[str, list[str]] = {}
-        for line in claim_lines:
-            claims.setdefault(json.loads(line)["doc_id"], []).append(line)
-        return {(rid := json.loads(line)["id"]): (line, tuple(claims.get(rid, ()))) for line in records}
+        for line, doc_id in self._lines(shard_path(self.out_dir, CLAIMS, index), "doc_id"):
+            claims.setdefault(doc_id, []).append(line)
+        return {rid: (line, tuple(claims.get(rid, ())))
+                for line, rid in self._lines(shard_path(self.out_dir, RECORDS, index), "id")}
 
     def get(self, index: int, passage_id: str) -> ShardItem:
         if passage_id in self._carried:
@@ -70,8 +103,8 @@ class ShardReader:
                 self._shards.popitem(last=False)
         found = self._shards[index].get(passage_id)
         if found is None:
-            raise ShardError(f"{shard_path(self.out_dir, RECORDS, index)}: has no record {passage_id!r} although "
-                             f"the manifest lists it; delete {self.out_dir / MANIFEST} to re-tag everything")
+            raise self._refuse(shard_path(self.out_dir, RECORDS, index),
+                               f"has no record {passage_id!r} although the manifest lists it")
         return found
 
     def before_rewrite(self, index: int, keep: set[str]) -> None:

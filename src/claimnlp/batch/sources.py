@@ -82,10 +82,11 @@ def passage_hash(p: Passage) -> str:
     """sha256 of everything that goes into the passage's record: id, text and metadata.
 
     Metadata counts because records and claim rows carry it (country, section, report year), so a
-    passage whose metadata changed would otherwise keep stale provenance.
+    passage whose metadata changed would otherwise keep stale provenance. ``surrogatepass``: a lone
+    surrogate (which the readers refuse, but a caller may hand over) must not crash the hashing.
     """
     payload = json.dumps([p.id, p.text, p.meta], ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def readable_passages(path: Path, on_problem: Callable[[InputProblem], None] = lambda _: None) -> Iterator[Passage]:

@@ -1,9 +1,11 @@
-"""The resume manifest: for every shard, which passages (id + content hash) it holds and which pipeline tagged them.
+"""The resume manifest: for every shard, which passages (id + content hash) it holds, which pipeline tagged
+them, and the sha256 of its two files as written.
 
 ``manifest.jsonl`` is an append-only log while a run goes: before a shard's files are replaced a line
 forgets the shard, after they are in place a line records what they hold. A crash between the two
-leaves the shard forgotten (its passages are tagged again), never described wrongly. A line cut short by
-a crash is ignored. The log is compacted to one line per shard at the start and end of every run.
+leaves the shard forgotten (its passages are tagged again), never described wrongly. A line that does
+not read (cut short by a crash, even inside a UTF-8 character, or garbage) is ignored, so the shard it
+described is tagged again. The log is compacted to one line per shard at the start and end of every run.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..io import write_lines_atomic
+from ..io import jsonl_lines, write_lines_atomic
 
 MANIFEST = "manifest.jsonl"
 
@@ -24,6 +26,7 @@ PassageKey = tuple[str, str]  # (passage id, sha256 of its content)
 class ShardState:
     pipeline: str  # model_version() of the pipeline that tagged the shard
     passages: tuple[PassageKey, ...]  # in shard order
+    sha256: tuple[str, str]  # of the records file and of the claims file, as written
 
 
 class Manifest:
@@ -33,7 +36,7 @@ class Manifest:
         self.path = out_dir / MANIFEST
         self.shards: dict[int, ShardState] = {}
         if self.path.is_file():
-            for line in self.path.read_text(encoding="utf-8").splitlines():
+            for _, line in jsonl_lines(self.path.read_bytes().decode("utf-8", errors="replace")):
                 self._apply(line)
 
     def _apply(self, line: str) -> None:
@@ -43,17 +46,19 @@ class Manifest:
             if obj["passages"] is None:
                 self.shards.pop(index, None)
             else:
-                keys = tuple((p["id"], p["sha256"]) for p in obj["passages"])
-                self.shards[index] = ShardState(str(obj["pipeline"]), keys)
-        except (ValueError, KeyError, TypeError):
-            pass  # a line cut short by a crash: the shard it described counts as unknown, so it is redone
+                keys = tuple((str(p["id"]), str(p["sha256"])) for p in obj["passages"])
+                sha = (str(obj["records_sha256"]), str(obj["claims_sha256"]))
+                self.shards[index] = ShardState(str(obj["pipeline"]), keys, sha)
+        except (ValueError, KeyError, TypeError, OverflowError):  # OverflowError: int(1e999)
+            pass  # a line cut short by a crash, or garbage: the shard it described is unknown, so it is redone
 
     @staticmethod
     def _line(index: int, state: ShardState | None) -> str:
         if state is None:
             return json.dumps({"shard": index, "passages": None})
         passages = [{"id": pid, "sha256": sha} for pid, sha in state.passages]
-        return json.dumps({"shard": index, "pipeline": state.pipeline, "passages": passages}, ensure_ascii=False)
+        return json.dumps({"shard": index, "pipeline": state.pipeline, "records_sha256": state.sha256[0],
+                           "claims_sha256": state.sha256[1], "passages": passages}, ensure_ascii=False)
 
     def _append(self, line: str) -> None:
         with open(self.path, "a", encoding="utf-8") as fh:

@@ -3,48 +3,44 @@
 Every tagger turns batches of passages into ``Tagged`` results in input order, and each batch is one
 ``nlp.pipe`` call wherever it runs, so batches (and so outputs) are the same whatever the backend.
 Workers load the pipeline once each and return plain strings, so the client writes exactly what a
-single process would have written. This module is the client's side and imports no spaCy (the
-worker side is ``work``), so the parent of a multi-process run stays small.
+single process would have written. This module is the client's side and imports no spaCy: the
+functions marked "runs in a worker" import the worker side (``work``) where they run. Which tagger a
+run gets is ``backends.open_tagger``'s choice.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from contextlib import contextmanager
+from typing import Protocol
 
 from ..io import Passage
-from ..model_paths import resolve_model
 from .errors import BatchError
-
-if TYPE_CHECKING:
-    from spacy.language import Language
+from .types import Tagged
 
 
-@dataclass(frozen=True)
-class Tagged:
-    id: str
-    record: str | None  # the spec record as one JSON line; None if tagging failed
-    claims: tuple[str, ...]  # claim rows as JSON lines
-    tokens: int
-    pipeline: str
-    error: str | None = None
+class Pending(Protocol):
+    """A batch submitted to workers: a ``concurrent.futures`` or a dask future."""
+
+    def result(self) -> list[Tagged]: ...
+
+    def cancel(self) -> object: ...
 
 
-def in_order(submit: Callable[[list[Passage]], Future], batches: Iterable[list[Passage]],
+def in_order(submit: Callable[[list[Passage]], Pending], batches: Iterable[list[Passage]],
              window: int) -> Generator[list[Tagged], None, None]:
     """Keep ``window`` batches in flight and hand results back in submission order.
 
     The window bounds memory (the stream of passages is never read far ahead); leaving early
     cancels what has not started.
     """
-    pending: deque = deque()
+    pending: deque[Pending] = deque()
     try:
         for batch in batches:
             pending.append(submit(batch))
@@ -55,14 +51,6 @@ def in_order(submit: Callable[[list[Passage]], Future], batches: Iterable[list[P
     finally:
         for fut in pending:
             fut.cancel()
-
-
-class Tagger(Protocol):
-    pipeline: str  # model_version() of the pipeline every batch is tagged with
-
-    def map(self, batches: Iterable[list[Passage]]) -> Generator[list[Tagged], None, None]: ...
-
-    def close(self) -> None: ...
 
 
 def worker_version(model: str, torch_threads: int | None = None) -> str:
@@ -83,27 +71,30 @@ def worker_tag(model: str, torch_threads: int | None, passages: list[Passage]) -
 
 
 def _start_worker(model: str, torch_threads: int) -> None:
-    """(Runs in a worker.) Load the pipeline as the worker starts; Ctrl-C is the parent's to handle."""
+    """(Runs in a worker.) Load the pipeline as the worker starts."""
     from .work import start_worker
 
     start_worker(model, torch_threads)
 
 
-class LocalTagger:
-    """The pipeline in this process (``--workers 1``), or any already loaded ``Language``."""
+@contextmanager
+def _children_ignore_sigint() -> Iterator[None]:
+    """Processes spawned inside are born ignoring Ctrl-C (an ignored signal stays ignored across ``exec``).
 
-    def __init__(self, nlp: Language):
-        from ..pipeline import model_version
-
-        self.nlp, self.pipeline = nlp, model_version(nlp)
-
-    def map(self, batches: Iterable[list[Passage]]) -> Generator[list[Tagged], None, None]:
-        from .work import tag_batch
-
-        return (tag_batch(self.nlp, batch) for batch in batches)
-
-    def close(self) -> None:
-        pass
+    Otherwise a Ctrl-C while a worker still imports spaCy kills it, and the run ends as "a worker died"
+    instead of stopping cleanly. A Ctrl-C meanwhile is held back (blocked), not lost: it reaches this
+    process's own handler when the block is lifted.
+    """
+    if threading.current_thread() is not threading.main_thread():  # signals are the main thread's to handle
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 class ProcessTagger:
@@ -117,28 +108,36 @@ class ProcessTagger:
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_start_worker, initargs=(model, 1))
         self.workers, self.model = workers, model
-        self.pipeline = self.pool.submit(worker_version, model, 1).result()
+        try:
+            with _children_ignore_sigint():  # the pool spawns a process per task while none is idle: all of them
+                loads = [self.pool.submit(worker_version, model, 1) for _ in range(workers)]
+            versions = {f.result() for f in loads}
+        except BrokenProcessPool:
+            self._terminate()
+            raise BatchError("a worker process died while loading the pipeline (out of memory?)") from None
+        except BaseException:  # Ctrl-C while the workers load: do not wait for them to finish loading
+            self._terminate()
+            raise
+        if len(versions) > 1:
+            self._terminate()
+            raise BatchError(f"workers loaded different pipelines ({', '.join(sorted(versions))}); was {model} "
+                             f"changed while they started?")
+        self.pipeline = versions.pop()
+
+    def _submit(self, batch: list[Passage]) -> Pending:
+        return self.pool.submit(worker_tag, self.model, 1, batch)
 
     def map(self, batches: Iterable[list[Passage]]) -> Generator[list[Tagged], None, None]:
         try:
-            yield from in_order(partial(self.pool.submit, worker_tag, self.model, 1), batches, 2 * self.workers)
+            yield from in_order(self._submit, batches, 2 * self.workers)
         except BrokenProcessPool:
             raise BatchError("a worker process died (out of memory?); run the same command again to resume") from None
 
-    def close(self) -> None:
+    def _terminate(self) -> None:
+        """Stop the workers now, mid-load or mid-batch (``ProcessPoolExecutor`` has no public way before 3.14)."""
+        for process in list((self.pool._processes or {}).values()):
+            process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
-
-def open_tagger(model: str | None, workers: int = 1, cluster: str | None = None) -> Tagger:
-    """The tagger for ``--model``, ``--workers`` and ``--cluster``; loading failures raise ``ModelError``."""
-    target = resolve_model(model)
-    name = str(target.resolve()) if isinstance(target, Path) else target  # workers may have another cwd
-    if cluster:
-        from .dask_backend import DaskTagger
-
-        return DaskTagger(cluster, name)
-    if workers > 1:
-        return ProcessTagger(name, workers)
-    from ..pipeline import load_pipeline
-
-    return LocalTagger(load_pipeline(name))
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)

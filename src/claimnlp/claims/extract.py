@@ -11,6 +11,7 @@ report year, section, sentence and character offsets, pipeline).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -86,9 +87,22 @@ def _clause_start(doc: Doc, sent: Span, before: int) -> int:
     return start
 
 
-def _source_org(doc: Doc, sent: Span, before: int) -> str | None:
+class _Orgs:
+    """The doc's ORG entities, found by token range in log time (``doc.ents`` is rebuilt from every token on
+    each access: once per claim would make a long text's extraction quadratic)."""
+
+    def __init__(self, doc: Doc):
+        self.ents = [e for e in doc.ents if e.label_ == "ORG"]
+        self.starts = [e.start for e in self.ents]
+
+    def within(self, start: int, end: int) -> list[Span]:
+        """ORG entities inside tokens ``[start, end)``, in order."""
+        return [e for e in self.ents[bisect_left(self.starts, start):bisect_left(self.starts, end)] if e.end <= end]
+
+
+def _source_org(doc: Doc, all_orgs: _Orgs, sent: Span, before: int) -> str | None:
     start = _clause_start(doc, sent, before)
-    orgs = [e for e in doc.ents if e.label_ == "ORG" and start <= e.start and e.end <= before]
+    orgs = all_orgs.within(start, before)
     if not orgs:
         return None
     last = orgs[-1]
@@ -98,10 +112,10 @@ def _source_org(doc: Doc, sent: Span, before: int) -> str | None:
     return last.text
 
 
-def _actor(doc: Doc, sent: Span, span: Span) -> tuple[str, str]:
+def _actor(doc: Doc, all_orgs: _Orgs, sent: Span, span: Span) -> tuple[str, str]:
     """Subject of the judged clause: the nearest ORG or actor word before it in its clause, else the government."""
     clause_start = _clause_start(doc, sent, span.start)
-    orgs = [e for e in doc.ents if e.label_ == "ORG" and clause_start <= e.start and e.end <= span.start]
+    orgs = all_orgs.within(clause_start, span.start)
     if orgs:
         return orgs[-1].text, "org"
     window = doc[clause_start : span.start].text.lower()
@@ -131,6 +145,7 @@ def statistic_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
     )
     rows: list[dict[str, Any]] = []
     report_year = (doc._.meta or {}).get("report_year")
+    orgs = _Orgs(doc)
     for q, p in pairs:
         sent = q.sent
         segs = _segments(sent)
@@ -142,7 +157,7 @@ def statistic_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
                "population": p.text, "population_start": p.start_char, "population_end": p.end_char,
                "population_head": head, "population_nationality": nationality,
                "population_qualifiers": ";".join(qualifiers), "hedged": bool(found), "hedges": ";".join(found),
-               "source_org": _source_org(doc, sent, q.start), "role": "main", "parent_claim_id": None,
+               "source_org": _source_org(doc, orgs, sent, q.start), "role": "main", "parent_claim_id": None,
                "comparison_value": None, "comparison_year": None, "comparison_claim_id": None}
         in_comparison = _inside(q.start, segs)
         years = [y for i, y in _years(sent, segs, inside=in_comparison)
@@ -163,9 +178,11 @@ def statistic_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
 def _link_parts_and_comparisons(doc: Doc, rows: list[dict[str, Any]]) -> None:
     """Breakdowns after ``including``/``of whom`` are parts of the total before them; comparison figures
     attach to the nearest main figure before them in the sentence."""
+    first = 0  # the first row of the current sentence: rows come in text order, a sentence's rows together
     for i, row in enumerate(rows):
-        prev_mains = [r for r in rows[:i] if r["sentence_start"] == row["sentence_start"] and r["role"] == "main"
-                      and r["parent_claim_id"] is None]
+        if row["sentence_start"] != rows[first]["sentence_start"]:
+            first = i
+        prev_mains = [r for r in rows[first:i] if r["role"] == "main" and r["parent_claim_id"] is None]
         if not prev_mains:
             continue
         total = prev_mains[-1]
@@ -195,8 +212,9 @@ def _link_parts_and_comparisons(doc: Doc, rows: list[dict[str, Any]]) -> None:
 
 def assessment_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
     rows = []
+    orgs = _Orgs(doc)
     for span in doc.spans.get(CLAIMS_KEY, []):
-        actor, actor_type = _actor(doc, span.sent, span)
+        actor, actor_type = _actor(doc, orgs, span.sent, span)
         rows.append({**_provenance(doc, span, pipeline), "claim_type": "assessment",
                      "claim_id": f"{doc._.passage_id}:{span.start_char}-{span.end_char}",
                      "polarity": span._.polarity, "actor": actor, "actor_type": actor_type,

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..io import write_text_atomic
+from ..io import jsonl_lines, write_text_atomic
 from .extract import COLUMNS
 
 FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}
@@ -44,7 +44,7 @@ def write_claims(rows: list[dict[str, Any]], path: Path) -> None:
 def read_claims(path: Path) -> list[dict[str, Any]]:
     fmt = claims_format(path)
     if fmt == "jsonl":
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return [json.loads(line) for _, line in jsonl_lines(path.read_text(encoding="utf-8"))]
     if fmt == "csv":
         with open(path, newline="", encoding="utf-8") as fh:
             return list(csv.DictReader(fh))
@@ -71,7 +71,7 @@ def json_schema() -> dict[str, Any]:
     import pyarrow as pa
 
     kinds = {pa.string(): "string", pa.int64(): "integer", pa.float64(): "number", pa.bool_(): "boolean"}
-    props = {f.name: {"type": [kinds[f.type], "null"]} for f in arrow_schema()}
+    props: dict[str, dict[str, Any]] = {f.name: {"type": [kinds[f.type], "null"]} for f in arrow_schema()}
     props["claim_type"] = {"enum": ["statistic", "assessment"]}
     props["role"] = {"enum": ["main", "part", "comparison", None]}
     props["polarity"] = {"enum": ["negative", "positive", "neutral", None]}

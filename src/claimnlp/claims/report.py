@@ -34,7 +34,7 @@ def _victim_series(rows: list[dict[str, Any]]) -> dict[str, dict[int, dict[str, 
         if year is None or value is None or not r.get("country"):
             continue
         best = series[r["country"]].get(int(year))
-        if best is None or value > _num(best["value"]):
+        if best is None or value > (_num(best["value"]) or 0.0):  # a stored best always has a value
             series[r["country"]][int(year)] = r
     return series
 
@@ -47,8 +47,8 @@ def _svg_plot(series: dict[str, dict[int, dict[str, Any]]]) -> str:
 
     fig, ax = plt.subplots(figsize=(8, 4))
     for country, points in sorted(series.items()):
-        xs = sorted(points)
-        ax.plot(xs, [_num(points[x]["value"]) for x in xs], marker="o", label=country)
+        xy = [(x, v) for x in sorted(points) if (v := _num(points[x]["value"])) is not None]
+        ax.plot([x for x, _ in xy], [v for _, v in xy], marker="o", label=country)
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -72,7 +72,7 @@ def render(rows: list[dict[str, Any]], title: str = "claimnlp claims report") ->
              f"from {len({r['doc_id'] for r in rows})} passages.</p>"]
 
     per = Counter((r.get("country") or "?", r.get("report_year") or "?", r["claim_type"]) for r in rows)
-    first = {}
+    first: dict[tuple[Any, Any, str], dict[str, Any]] = {}
     for r in rows:
         first.setdefault((r.get("country") or "?", r.get("report_year") or "?", r["claim_type"]), r)
     keys = sorted({(c, y) for c, y, _ in per}, key=lambda k: (str(k[0]), str(k[1])))

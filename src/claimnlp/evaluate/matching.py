@@ -63,9 +63,53 @@ class PassageComparison:
     pairs: list[tuple[int, int]] = field(default_factory=list)  # partial pairs (pred idx, gold idx)
 
 
+class EvaluationError(ValueError):
+    """Two record sets that cannot be scored against each other: no passage in common, or a text that differs."""
+
+
+@dataclass
+class Alignment:
+    """The passages two record sets share (in gold order), and the ids only one of them has."""
+
+    gold: list[Record]
+    pred: list[Record]
+    only_gold: list[str]
+    only_pred: list[str]
+    gold_name: str = "gold"
+    pred_name: str = "predictions"
+
+    def mismatch(self) -> str | None:
+        """One line naming each file with passages the other lacks (and one such id), or None when both match."""
+        sides = [f"{name}: {len(ids)} passage(s) not in {other} (e.g. {ids[0]!r})"
+                 for name, other, ids in ((self.gold_name, self.pred_name, self.only_gold),
+                                          (self.pred_name, self.gold_name, self.only_pred)) if ids]
+        return f"{'; '.join(sides)}; scored only the {len(self.gold)} passage(s) in both" if sides else None
+
+
+def align(pred: list[Record], gold: list[Record], pred_name: str = "predictions",
+          gold_name: str = "gold") -> Alignment:
+    """Pair records by id; ``EvaluationError`` when the two share none (scores would be meaningless zeros) or
+    a shared passage's text differs (span offsets would index different strings).
+
+    Ids are unique on both sides (``io.read_records`` refuses duplicates, naming the line).
+    """
+    pred_by = {r.id: r for r in pred}
+    gold_ids = {g.id for g in gold}
+    common = [g for g in gold if g.id in pred_by]
+    if not common:
+        raise EvaluationError(f"{pred_name} and {gold_name} share no passage id "
+                              f"({len(pred_by)} and {len(gold_ids)} passage(s))")
+    differ = next((g.id for g in common if pred_by[g.id].text != g.text), None)
+    if differ is not None:
+        raise EvaluationError(f"{pred_name}: [{differ}] text differs from the same passage's text in {gold_name}; "
+                              "offsets cannot be compared")
+    return Alignment(common, [pred_by[g.id] for g in common], [g.id for g in gold if g.id not in pred_by],
+                     [r.id for r in pred if r.id not in gold_ids], gold_name, pred_name)
+
+
 def compare_records(pred: Record, gold: Record) -> PassageComparison:
     if pred.text != gold.text:
-        raise ValueError(f"[{gold.id}] predicted text differs from the gold text; offsets cannot be compared")
+        raise EvaluationError(f"[{gold.id}] the predicted text differs from the gold text; offsets cannot be compared")
     counts = np.zeros((len(LABELS), len(COUNT_FIELDS)), dtype=np.int64)
     gold_keys = {(s.start, s.end, s.label) for s in gold.spans}
     pairs = partial_pairs(pred.spans, gold.spans)

@@ -95,7 +95,7 @@ def _to_json(point, boot, counts, extra, n, resamples, seed) -> dict[str, Any]:
                       "f1": _num(point[f"{mode}_micro_f1"]), "f1_ci": _ci(boot[f"{mode}_micro_f1"])},
             "macro": {"f1": _num(point[f"{mode}_macro_f1"]), "f1_ci": _ci(boot[f"{mode}_macro_f1"])},
         }
-    e = dict(zip(EXTRA_FIELDS, (int(v) for v in extra)))
+    e = dict(zip(EXTRA_FIELDS, (int(v) for v in extra), strict=True))
     return {
         "passages": n,
         "bootstrap": {"resamples": resamples, "seed": seed, "unit": "passage", "interval": "95% percentile"},

@@ -7,7 +7,9 @@ from typing import Any
 
 from rich.console import Console, Group
 from rich.table import Table
+from rich.text import Text
 
+from ..render import plain_console
 from ..schema import LABELS, Record
 from .matching import PassageComparison
 from .metrics import MODES
@@ -32,7 +34,7 @@ def metrics_table(m: dict[str, Any], title: str) -> Group:
                   _ci(s["f1_ci"]), _f(p["f1"]), _ci(p["f1_ci"]))
     for agg in ("micro", "macro"):
         s, p = m["overall"]["strict"][agg], m["overall"]["partial"][agg]
-        t.add_row(f"[bold]{agg}[/bold]", "", "", _f(s.get("p")), _f(s.get("r")), _f(s["f1"]), _ci(s["f1_ci"]),
+        t.add_row(Text(agg, style="bold"), "", "", _f(s.get("p")), _f(s.get("r")), _f(s["f1"]), _ci(s["f1_ci"]),
                   _f(p["f1"]), _ci(p["f1_ci"]))
     extra = Table(show_header=True)
     for col in ("measure", "value", "95% CI", "n"):
@@ -64,9 +66,12 @@ def diff_table(d: dict[str, Any], a: str, b: str) -> Table:
 
 
 def wide_console() -> Console:
-    """Metric tables need ~120 columns; a pipe or CI log would otherwise get 80 and fold every cell."""
-    console = Console()
-    return console if console.is_terminal else Console(width=140)
+    """Metric tables need ~120 columns; a pipe or CI log would otherwise get 80 and fold every cell.
+
+    Titles carry model names and paths, so the console prints strings verbatim (``render.plain_console``).
+    """
+    console = plain_console()
+    return console if console.is_terminal else plain_console(width=140)
 
 
 def print_metrics(m: dict[str, Any], title: str, console: Console | None = None) -> None:
@@ -109,7 +114,7 @@ def _metrics_html(m: dict[str, Any], title: str) -> str:
 
 def _span_rows(rec: Record, statuses: list[str]) -> str:
     out = []
-    for s, st in zip(rec.spans, statuses):
+    for s, st in zip(rec.spans, statuses, strict=True):
         extra = s.polarity or ("" if s.value is None else f"={s.value}")
         out.append(f"<tr class='{st}'><td>{s.label}</td><td class='span'>{html.escape(rec.span_text(s))}</td>"
                    f"<td>{s.start}-{s.end}</td><td>{html.escape(str(extra))}</td></tr>")
@@ -141,7 +146,7 @@ def html_report(metrics: dict[str, Any], title: str, gold: list[Record], pred: l
                      f"{rows}</table>")
     parts.append("<h2>Passages</h2><p>green: exact; yellow: overlapping or wrong value/polarity; red: missed (gold) "
                  "or spurious (predicted).</p>")
-    for g, c in zip(gold, comparisons):
+    for g, c in zip(gold, comparisons, strict=True):
         p = by_id.get(g.id) or Record(g.id, g.text, g.meta)
         p_to_g = dict(c.pairs)
         g_to_p = {j: i for i, j in c.pairs}

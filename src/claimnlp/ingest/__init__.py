@@ -1,7 +1,8 @@
 """Whole report files (text, HTML, PDF) -> country-narrative passages with provenance metadata.
 
-``ingest_file`` never raises for bad input: an unreadable file, or a narrative without section
-headings, is one ``InputProblem`` line, and everything else in the file still comes out.
+``ingest_file`` never raises for bad input: an unreadable file is one ``InputProblem`` line, and
+everything else still comes out. No narrative text is dropped: a narrative without section headings
+comes out as section ``unknown``, with a warning (an ``InputProblem`` whose ``warning`` is set).
 See docs/ingest.md for formats, heading rules, ids and metadata.
 """
 
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..io import TEXT_SUFFIXES, InputProblem, Passage, decode_text
+from ..schema import SchemaError, read_bytes
 from .passages import Document, document_passages
 
 HTML_SUFFIXES = {".html", ".htm"}
@@ -27,18 +29,14 @@ def _read_text(raw: bytes, source: str) -> Document | InputProblem:
 
 
 def _load(path: Path, source: str) -> Document | InputProblem:
-    if not path.exists():
-        return InputProblem(source, "no such file")
-    if path.is_dir():
-        return InputProblem(source, "is a directory, expected a report file")
     suffix = path.suffix.lower()
-    if suffix not in REPORT_SUFFIXES:
+    if path.is_file() and suffix not in REPORT_SUFFIXES:
         wanted = ", ".join(sorted(REPORT_SUFFIXES))
         return InputProblem(source, f"unsupported file type {path.suffix or '(none)'!r}, expected one of {wanted}")
     try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return InputProblem(source, f"cannot read ({e.strerror})")
+        raw = read_bytes(path)
+    except SchemaError as e:  # no such file, a directory, unreadable: the reason, as for every other reader
+        return InputProblem(source, str(e))
     if not raw.strip():
         return InputProblem(source, "empty file")
     if suffix == ".pdf":
@@ -53,7 +51,8 @@ def _load(path: Path, source: str) -> Document | InputProblem:
 
 
 def ingest_file(path: str | Path) -> Iterator[Passage | InputProblem]:
-    """Passages of every country narrative in one report file, and a one-line problem for each thing that failed."""
+    """Passages of every country narrative in one report file, and a one-line problem or warning for each thing
+    that failed or was guessed (see the module docstring)."""
     source = str(path)
     doc = _load(Path(path), source)
     if isinstance(doc, InputProblem):

@@ -7,7 +7,8 @@ reader turns a cleaned offset into a page number and the text reader into a line
 
 Rules, in order:
 
-* lines are NFC-normalised; tabs, no-break and other odd spaces become one space; soft hyphens go;
+* soft hyphens go, then lines are NFC-normalised; a lone surrogate (a PDF's broken text encoding) becomes
+  U+FFFD, so every passage can be written as UTF-8; tabs, no-break and other odd spaces become one space;
   runs of spaces collapse; boilerplate lines ("Office To Monitor and Combat Trafficking in Persons") go;
 * a blank line ends a paragraph (kept as exactly ``"\\n\\n"``); a heading line (see ``headings``) is
   always a paragraph of its own, and a run-in "Recommendations for X:" is cut off its paragraph;
@@ -35,8 +36,9 @@ _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BOILERPLATE = re.compile(r"^office to monitor and combat trafficking in persons$", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[•◦▪●‣○■□–]|[-*](?=\s))")
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-_HYPHEN_END = re.compile(r"([^\W\d_]+)-$")
+_HYPHEN_END = re.compile(r"(?<![^\W\d_])([^\W\d_]+)-$")  # from word starts only: linear on long words
 _WORD_START = re.compile(r"[^\W\d_]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ def _raw_lines(raw: str) -> list[tuple[int, str]]:
     """(raw offset, normalised line); "" marks a paragraph break. CRLF, CR and form feed end a line."""
     out = []
     for m in _LINE.finditer(raw):
-        text = _SPACES.sub(" ", unicodedata.normalize("NFC", m.group(1)).replace("\u00ad", "")).strip()
+        line = _SURROGATE.sub("\ufffd", m.group(1).replace("\u00ad", ""))
+        text = _SPACES.sub(" ", unicodedata.normalize("NFC", line)).strip()
         out.append((m.start(), "" if _BOILERPLATE.match(text) else text))
         if not m.group(2):
             break

@@ -18,7 +18,9 @@ _COUNTRY = re.compile(rf"^(?P<name>\S.{{0,60}}?)\s*(?::\s*(?P<tier>{_TIER})|\(\s
                       re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 _PARTICLE = re.compile(r"^[a-z]{1,3}$|^[a-z]['’]\w")  # "and", "of", "the", "d'Ivoire"
-_MARKUP = re.compile(r"^[#*_\s]+|[*_\s]+$")  # markdown heading / bold markers around a line
+# markdown heading / bold markers around a line; the trailing run must follow a non-marker character, so a long
+# run inside a line is tried once, not from each of its positions (linear on any line)
+_MARKUP = re.compile(r"^[#*_\s]+|(?<=[^*_\s])[*_\s]+$")
 
 _SECTION_WORDS = {
     "prosecution": "prosecution",

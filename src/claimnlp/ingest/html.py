@@ -138,11 +138,12 @@ def read_html(raw: bytes, source: str) -> Document | InputProblem:
     if not any(is_heading(t) for _, t in blocks):
         return InputProblem(source, "no trafficking narrative in HTML page (no 'COUNTRY: Tier N' or "
                                     "PROSECUTION/PROTECTION/PREVENTION heading)")
-    body = ""
+    parts = []
     for i, (kind, block) in enumerate(blocks):
         if i:
-            body += "\n" if kind == "item" and blocks[i - 1][0] == "item" else "\n\n"
-        body += f"• {block}" if kind == "item" else block
+            parts.append("\n" if kind == "item" and blocks[i - 1][0] == "item" else "\n\n")
+        parts.append(f"• {block}" if kind == "item" else block)
+    body = "".join(parts)
     title = " ".join(parser.title.split())
     country = None if any(country_heading(t) for _, t in blocks) else page_country(parser.h1 + [title])
     return Document(source, body, year_text=f"{title}\n{body[:5000]}", country=country)

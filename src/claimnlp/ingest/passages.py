@@ -1,6 +1,7 @@
 """From a read report (``Document``) to passages: clean, split, pack paragraphs, attach metadata.
 
-Every format ends here, so ids, metadata and error messages are the same for txt, HTML and PDF.
+Every format ends here, so ids, metadata and warnings are the same for txt, HTML and PDF. No narrative
+text is dropped: a narrative without section headings comes out as section ``unknown`` with a warning.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,17 +17,22 @@ from typing import Any
 
 from ..io import InputProblem, Passage
 from .clean import Cleaned, clean
-from .split import Narrative, split_report
+from .split import UNKNOWN, Narrative, split_report
 
 MAX_CHARS = 2000  # passage size the taggers and annotators were tuned on (corpus passages are <= 2,000)
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“(\[]?[A-Z0-9])")
 _ABBREV = re.compile(r"(?:\b[A-Z]\.)+[A-Z]?$|\b[A-Z]$|\b(?:Mr|Mrs|Ms|Dr|St|No|Art|Nos|Jan|Feb|Aug|Sept|Oct|Nov|Dec)$")
+# _ABBREV matches before a period iff it matches within the last 4 characters ("Sept", "U.S"; ``\b`` still sees
+# the character before), so each sentence-end candidate costs O(1) however long the sentence has run
+_ABBREV_REACH = 4
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _YEAR_IN_TEXT = re.compile(r"trafficking in persons report\W{0,3}(?:[a-z]+\s+)?(20\d\d)(?!\d)|(?<!\d)(20\d\d)\s+"
                            r"trafficking in persons report", re.IGNORECASE)
-NO_SECTIONS = "has no section headings (PROSECUTION/PROTECTION/PREVENTION/...)"
+NO_SECTIONS = (f"has no section headings (PROSECUTION/PROTECTION/PREVENTION/...); its text is kept as section "
+               f"{UNKNOWN!r}")
+NO_TEXT = "has no text (a heading alone)"
 
 
 @dataclass
@@ -53,10 +59,13 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "unknown"
 
 
-def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of ``text[start:end]`` in order, cut after ``.!?`` (and closing quotes or brackets) that precede
+    a capital or digit, not after an abbreviation ("U.S.", "A.", "Mr."). Only whitespace lies between or outside
+    the non-empty spans. Linear in ``end - start``."""
     spans, s = [], start
     for m in _SENTENCE_END.finditer(text, start, end):
-        if not _ABBREV.search(text, s, m.start()):
+        if not _ABBREV.search(text, max(s, m.start() - _ABBREV_REACH), m.start()):
             spans.append((s, m.end()))
             s = m.end()
             while s < end and text[s].isspace():
@@ -98,16 +107,17 @@ def passage_spans(text: str, start: int, end: int, limit: int = MAX_CHARS) -> li
             continue
         out.extend(_pack(run, limit))  # a split paragraph is not merged with its neighbours
         run = []
-        out.extend(_pack([w for s, e in _sentence_spans(text, *m.span()) for w in _word_cut(text, s, e, limit)], limit))
+        out.extend(_pack([w for s, e in sentence_spans(text, *m.span()) for w in _word_cut(text, s, e, limit)], limit))
     out.extend(_pack(run, limit))
     return out
 
 
 class _Locator:
-    """Page or line of a cleaned offset, for metadata and error messages."""
+    """Page or line of a cleaned offset, for metadata and warnings."""
 
     def __init__(self, doc: Document, cleaned: Cleaned):
         self.doc, self.cleaned = doc, cleaned
+        self._newlines: list[int] | None = None  # raw offsets of "\n", found once (a report can have 1,000s of warnings)
 
     def page(self, i: int) -> int | None:
         if self.doc.page_starts is None:
@@ -115,18 +125,26 @@ class _Locator:
         return bisect_right(self.doc.page_starts, self.cleaned.raw_offset(i))
 
     def line(self, i: int) -> int | None:
-        return self.doc.raw.count("\n", 0, self.cleaned.raw_offset(i)) + 1 if self.doc.line_numbers else None
+        if not self.doc.line_numbers:
+            return None
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.doc.raw)]
+        return bisect_left(self._newlines, self.cleaned.raw_offset(i)) + 1
 
 
-def _problem(doc: Document, narrative: Narrative, where: _Locator) -> InputProblem:
+def _warning(doc: Document, narrative: Narrative, where: _Locator) -> InputProblem | None:
+    """A warning for a narrative whose text has no section headings, or that has no text at all."""
+    if narrative.sections and narrative.sections[0].name != UNKNOWN:
+        return None
     name = f"narrative {narrative.country!r}" if narrative.country else "narrative (country unknown)"
     page = where.page(narrative.start)
     at = f" (page {page})" if page else ""
-    return InputProblem(doc.source, f"{name}{at} {NO_SECTIONS}", where.line(narrative.start))
+    why = NO_SECTIONS if narrative.sections else NO_TEXT
+    return InputProblem(doc.source, f"{name}{at} {why}", where.line(narrative.start), warning=True)
 
 
 def document_passages(doc: Document) -> Iterator[Passage | InputProblem]:
-    """Passages of every narrative in document order; a narrative without sections is one problem, not a stop."""
+    """Passages of every narrative in document order, each narrative's warning (``InputProblem.warning``) first."""
     cleaned = clean(doc.raw)
     text = cleaned.text
     where = _Locator(doc, cleaned)
@@ -134,9 +152,8 @@ def document_passages(doc: Document) -> Iterator[Passage | InputProblem]:
     year = report_year(doc.source, doc.year_text)
     numbers: dict[tuple[str, str], int] = {}  # per country and section, so a country printed twice keeps ids unique
     for narrative in split_report(text, doc.country):
-        if not narrative.sections:
-            yield _problem(doc, narrative, where)
-            continue
+        if warning := _warning(doc, narrative, where):
+            yield warning
         country_slug = slug(narrative.country) if narrative.country else "unknown"
         for section in narrative.sections:
             for s, e in passage_spans(text, section.start, section.end):

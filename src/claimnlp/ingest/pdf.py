@@ -189,9 +189,9 @@ def _read_pdf(path: Path, source: str) -> Document | InputProblem:
             except DependencyError:
                 return InputProblem(source, "encrypted PDF (AES), needs the 'cryptography' package to decrypt")
         pages: list[_Page] = []
-        for page in reader.pages:
-            box = page.mediabox
-            pages.append(_Page(_rows(_fragments(page)), float(box.width) or 612.0, float(box.height) or 792.0,
+        for pdf_page in reader.pages:
+            box = pdf_page.mediabox
+            pages.append(_Page(_rows(_fragments(pdf_page)), float(box.width) or 612.0, float(box.height) or 792.0,
                                float(box.left), float(box.bottom)))
     except Exception as e:  # noqa: BLE001 - pypdf raises many types on damaged files; each is one input problem
         return InputProblem(source, f"corrupt PDF, cannot read ({type(e).__name__}: {' '.join(str(e).split())})")

@@ -36,7 +36,7 @@ def mint(url: str, email: str, password: str) -> str:
                       headers={"Referer": f"{url}/user/login/"})
         if r.status_code != 302:
             raise RuntimeError(f"login as {email} failed (HTTP {r.status_code}): wrong admin password?")
-        headers = {"X-CSRFToken": http.cookies.get("csrftoken", ""), "Referer": f"{url}/"}
+        headers = {"X-CSRFToken": http.cookies.get("csrftoken") or "", "Referer": f"{url}/"}
         r = http.post("/api/token/", headers=headers)
         if r.status_code == 409:
             raise RuntimeError(f"{email} already holds a PAT that is not in the token file; revoke it in Label Studio "

@@ -8,13 +8,28 @@ the way Label Studio links them, and pushing the same record twice gives the sam
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from spacy.tokens import Doc
 
-from ..schema import CLAIM_LABEL, LABELS, POLARITIES, RELATION_LABEL, Record, Span, sort_spans, trim_span
+from ..schema import (
+    CLAIM_LABEL,
+    LABELS,
+    POLARITIES,
+    RELATION_LABEL,
+    Record,
+    Span,
+    display_id,
+    is_finite_number,
+    printable,
+    record_problems,
+    sort_spans,
+    trim_span,
+    unwritable_problem,
+)
 from .config import POLARITY_TAG, SPAN_TAG, TEXT_TAG, VALUE_TAG
 
 Scores = dict[tuple[int, int, str], float]
@@ -72,12 +87,29 @@ class Pulled:
     problems: list[str] = field(default_factory=list)
 
 
-def _number(value: Any) -> int | float | None:
-    if value is None or isinstance(value, bool):
+@dataclass
+class _Regions:
+    """What one annotation's result holds, each part checked on its own: a broken part costs only itself."""
+
+    where: str
+    text: str
+    problems: list[str] = field(default_factory=list)
+    spans: list[tuple[str, Span]] = field(default_factory=list)  # (region id, span) in result order
+    extras: dict[str, dict[str, Any]] = field(default_factory=dict)  # per-region polarity / value by region id
+    relations: list[dict[str, Any]] = field(default_factory=list)
+
+    def skip(self, message: str) -> None:
+        self.problems.append(f"{self.where}: {message}; skipped")
+
+
+def _number(where: str, value: Any, problems: list[str]) -> int | float | None:
+    """A QUANTITY value as the spec stores it: a finite number (integral floats as ints), else None, reported."""
+    if value is None:
         return None
-    if isinstance(value, (int, float)):
-        return int(value) if float(value).is_integer() else float(value)
-    return None
+    if not is_finite_number(value):
+        problems.append(f"{where} value {value!r} is not a finite number; recorded as null")
+        return None
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _snap(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -85,75 +117,97 @@ def _snap(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return (span.start_char, span.end_char) if span is not None else (start, end)
 
 
-def record_from_annotation(task: dict[str, Any], result: list[dict[str, Any]], make_doc: Callable[[str], Doc]) -> Pulled:
-    """The spec record of one annotation, checked against the task text.
+def _is_offset(x: Any) -> TypeGuard[int]:
+    return isinstance(x, int) and not isinstance(x, bool)
 
-    Offsets are checked (in range, region text equal to the task text), trimmed of edge
-    whitespace/punctuation and snapped outward to token boundaries, each change reported
-    with the task named. Unknown labels and broken regions are skipped; the rest is kept.
-    """
-    data = task.get("data") or {}
-    text, pid = data.get("text"), data.get("passage_id")
-    where = f"task {task.get('id')} ({pid or 'no passage_id'})"
-    if not isinstance(text, str) or not pid:
-        return Pulled(None, [f"{where}: task data has no 'text'/'passage_id' (not pushed by claimnlp); skipped"])
-    if data.get("text_sha256") and data["text_sha256"] != text_hash(text):
-        return Pulled(None, [f"{where}: task text changed since it was pushed; annotation not trusted, skipped"])
-    problems: list[str] = []
-    doc = make_doc(text)
-    spans: dict[str, Span] = {}
-    extras: dict[str, dict[str, Any]] = {}
-    for item in result:
-        kind, value, rid = item.get("type"), item.get("value") or {}, str(item.get("id"))
+
+def _labelled(regions: _Regions, rid: str, value: dict[str, Any], doc: Doc) -> Span | None:
+    """The span of one ``labels`` region: label known, offsets in the text and matching it, trimmed, on tokens."""
+    text, labels = regions.text, value.get("labels")
+    label = labels[0] if isinstance(labels, list) and len(labels) == 1 else None
+    if not isinstance(label, str) or label not in LABELS:
+        regions.skip(f"region {rid} has unknown label {labels!r}")
+        return None
+    start, end = value.get("start"), value.get("end")
+    if not (_is_offset(start) and _is_offset(end) and 0 <= start < end <= len(text)):
+        regions.skip(f"region {rid} ({label}) offsets {start!r}..{end!r} are outside the text (length {len(text)})")
+        return None
+    if "text" in value and value["text"] != text[start:end]:
+        regions.skip(f"region {rid} ({label}) text {value['text']!r} does not match the task text at "
+                     f"{start}..{end} ({text[start:end]!r})")
+        return None
+    s, e = trim_span(text, start, end)
+    if s < e:
+        s, e = trim_span(text, *_snap(doc, s, e))
+    if s >= e:
+        regions.skip(f"region {rid} ({label}) {text[start:end]!r} is only whitespace/punctuation")
+        return None
+    if (s, e) != (start, end):
+        regions.problems.append(f"{regions.where}: region {rid} ({label}) {text[start:end]!r} moved to token "
+                                f"boundaries {text[s:e]!r}")
+    return Span(s, e, label)
+
+
+def _read_result(regions: _Regions, result: list[Any], doc: Doc) -> None:
+    for n, item in enumerate(result):
+        if not isinstance(item, dict):
+            regions.skip(f"result item {n} is {type(item).__name__}, not an object")
+            continue
+        kind, value, rid = item.get("type"), item.get("value"), str(item.get("id"))
+        if kind == "relation":
+            regions.relations.append(item)
+            continue
+        if not isinstance(value, dict):
+            regions.skip(f"region {rid} ({kind}): its 'value' is {type(value).__name__}, not an object")
+            continue
         if kind == "choices" and item.get("from_name") == POLARITY_TAG:
-            extras.setdefault(rid, {})["polarity"] = (value.get("choices") or [None])[0]
+            choices = value.get("choices")
+            regions.extras.setdefault(rid, {})["polarity"] = choices[0] if isinstance(choices, list) and choices else None
         elif kind == "number" and item.get("from_name") == VALUE_TAG:
-            extras.setdefault(rid, {})["value"] = _number(value.get("number"))
-        if kind != "labels":
+            regions.extras.setdefault(rid, {})["value"] = value.get("number")
+        elif kind == "labels":
+            span = _labelled(regions, rid, value, doc)
+            if span is not None:
+                regions.spans.append((rid, span))
+
+
+def _finished(regions: _Regions) -> dict[str, Span]:
+    """Spans with their polarity/value, by region id; a region overlapping an earlier one of its group is skipped.
+
+    Regions sharing an id are all kept, but per-region choices and relations cannot tell
+    them apart, so those regions get neither (and the problem is reported).
+    """
+    text, where = regions.text, regions.where
+    ids = Counter(rid for rid, _ in regions.spans)
+    kept: list[tuple[str, Span]] = []
+    for rid, s in regions.spans:
+        other = next((r for r, k in kept if (k.label == CLAIM_LABEL) == (s.label == CLAIM_LABEL)
+                      and k.start < s.end and s.start < k.end), None)
+        if other is not None:
+            regions.skip(f"region {rid} ({s.label}) {text[s.start:s.end]!r} overlaps region {other}")
             continue
-        labels = value.get("labels") or []
-        label = labels[0] if len(labels) == 1 else None
-        start, end = value.get("start"), value.get("end")
-        if label not in LABELS:
-            problems.append(f"{where}: region {rid} has unknown label {labels!r}; skipped")
-            continue
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-            problems.append(f"{where}: region {rid} ({label}) offsets {start}..{end} are outside the text "
-                            f"(length {len(text)}); skipped")
-            continue
-        if "text" in value and value["text"] != text[start:end]:
-            problems.append(f"{where}: region {rid} ({label}) text {value['text']!r} does not match the task text "
-                            f"at {start}..{end} ({text[start:end]!r}); skipped")
-            continue
-        s, e = trim_span(text, start, end)
-        if s < e:
-            s, e = _snap(doc, s, e)
-            s, e = trim_span(text, s, e)
-        if s >= e:
-            problems.append(f"{where}: region {rid} ({label}) {text[start:end]!r} is only whitespace/punctuation; skipped")
-            continue
-        if (s, e) != (start, end):
-            problems.append(f"{where}: region {rid} ({label}) {text[start:end]!r} moved to token boundaries "
-                            f"{text[s:e]!r}")
-        spans[rid] = Span(s, e, label)
-    final: dict[str, Span] = {}
-    for rid, s in spans.items():
-        extra = extras.get(rid, {})
+        extra = regions.extras.get(rid, {}) if ids[rid] == 1 else {}
+        if ids[rid] > 1:
+            regions.problems.append(f"{where}: region id {rid} is used by {ids[rid]} regions: all kept, without "
+                                    "per-region choices or relations")
         if s.label == CLAIM_LABEL:
             polarity = extra.get("polarity")
             if polarity not in POLARITIES:
-                problems.append(f"{where}: region {rid} ASSESSMENT {text[s.start:s.end]!r} has no polarity; "
-                                "recorded as neutral")
+                regions.problems.append(f"{where}: region {rid} ASSESSMENT {text[s.start:s.end]!r} has no polarity; "
+                                        "recorded as neutral")
                 polarity = "neutral"
-            final[rid] = Span(s.start, s.end, s.label, polarity=polarity)
+            s = Span(s.start, s.end, s.label, polarity=polarity)
         elif s.label == "QUANTITY":
-            final[rid] = Span(s.start, s.end, s.label, value=extra.get("value"))
-        else:
-            final[rid] = s
+            s = Span(s.start, s.end, s.label,
+                     value=_number(f"{where}: region {rid} QUANTITY", extra.get("value"), regions.problems))
+        kept.append((rid, s))
+    return {rid: s for rid, s in kept if ids[rid] == 1} | {f"{rid}#{i}": s for i, (rid, s) in enumerate(kept)
+                                                           if ids[rid] > 1}
+
+
+def _pairs(regions: _Regions, final: dict[str, Span]) -> list[tuple[Span, Span]]:
     pairs = []
-    for item in result:
-        if item.get("type") != "relation":
-            continue
+    for item in regions.relations:
         head, child = final.get(str(item.get("from_id"))), final.get(str(item.get("to_id")))
         if item.get("direction") == "left":
             head, child = child, head
@@ -161,7 +215,60 @@ def record_from_annotation(task: dict[str, Any], result: list[dict[str, Any]], m
         if head and child and head.label == "QUANTITY" and child.label == "POPULATION" and labels == [RELATION_LABEL]:
             pairs.append((head, child))
         else:
-            problems.append(f"{where}: relation {item.get('from_id')}->{item.get('to_id')} {labels!r} is not a "
-                            "QUANTITY counts POPULATION link between kept regions; skipped")
-    ordered, relations = sort_spans(final.values(), pairs)
-    return Pulled(Record(str(pid), text, dict(data.get("meta") or {}), ordered, relations), problems)
+            regions.skip(f"relation {item.get('from_id')}->{item.get('to_id')} {labels!r} is not a QUANTITY counts "
+                         "POPULATION link between kept regions")
+    return pairs
+
+
+def _task_name(task: Any) -> str:
+    """``task 12 (passage-id)``: how a message names a task, whatever it holds."""
+    if not isinstance(task, dict):
+        return f"task {printable(repr(task))[:40]}"
+    data = task.get("data")
+    pid = display_id({"id": data.get("passage_id")}) if isinstance(data, dict) else None
+    return f"task {display_id(task) or '?'} ({pid or 'no passage_id'})"
+
+
+def _passage(task: Any) -> tuple[str, str, dict[str, Any]] | str:
+    """``(id, text, meta)`` of the passage a task holds, or why it holds none claimnlp can use."""
+    data = task.get("data") if isinstance(task, dict) else None
+    if not isinstance(data, dict):
+        return "task has no data object (not pushed by claimnlp)"
+    text, pid, meta = data.get("text"), data.get("passage_id"), data.get("meta")
+    if not isinstance(text, str) or display_id({"id": pid}) is None:
+        return "task data has no 'text'/'passage_id' (not pushed by claimnlp)"
+    if meta is not None and not isinstance(meta, dict):
+        return f"task meta is {type(meta).__name__}, not an object"
+    bad = unwritable_problem(data)
+    if bad:
+        return f"task data cannot be written as a record ({bad})"
+    if data.get("text_sha256") and data["text_sha256"] != text_hash(text):
+        return "task text changed since it was pushed; annotation not trusted"
+    return str(pid), text, dict(meta or {})
+
+
+def record_from_annotation(task: Any, result: Any, make_doc: Callable[[str], Doc]) -> Pulled:
+    """The spec record of one annotation, checked against the task text; never raises on malformed JSON.
+
+    Offsets are checked (in range, region text equal to the task text), trimmed of edge
+    whitespace/punctuation and snapped outward to token boundaries, each change reported
+    with the task named. Unknown labels, broken or overlapping regions are skipped, the rest
+    kept; a record that would still fail the spec is not returned at all.
+    """
+    passage = _passage(task)
+    if isinstance(passage, str):
+        return Pulled(None, [f"{_task_name(task)}: {passage}; skipped"])
+    pid, text, meta = passage
+    regions = _Regions(_task_name(task), text)
+    if not isinstance(result, list):
+        regions.skip(f"annotation result is {type(result).__name__}, not a list")
+        return Pulled(None, regions.problems)
+    _read_result(regions, result, make_doc(text))
+    final = _finished(regions)
+    ordered, relations = sort_spans(final.values(), _pairs(regions, final))
+    record = Record(pid, text, meta, ordered, relations)
+    invalid = record_problems(record.to_dict())
+    if invalid:  # a bug guard: what is returned always validates
+        regions.skip(f"record fails the spec ({invalid[0]})")
+        return Pulled(None, regions.problems)
+    return Pulled(record, regions.problems)

@@ -14,10 +14,10 @@ from spacy.util import minibatch
 
 from ..convert import to_record
 from ..io import Passage
-from ..pipeline.confidence import scored_docs
 from ..pipeline.load import model_version
 from ..schema import Record
 from .client import Connection
+from .confidence import scored_docs
 from .convert import prediction, task_data, text_hash
 
 UNCERTAINTY_SAMPLING = "Uncertainty sampling"

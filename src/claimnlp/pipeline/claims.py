@@ -12,12 +12,15 @@ The tags stay in ``token.tag_`` (trained pipelines have no part-of-speech tagger
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from spacy.language import Language
+from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span
 from spacy.training import Example
+from spacy.util import registry
 
 from ..schema import CLAIM_LABEL, POLARITIES
 from .extensions import CLAIMS_KEY
@@ -35,21 +38,54 @@ def bio_tags(doc: Doc, spans: list[Span]) -> list[str]:
     return tags
 
 
-@Language.factory("claimnlp_claims", default_config={"min_tokens": 1, "merge": False})
-def make_claims(nlp: Language, name: str, min_tokens: int, merge: bool) -> "ClaimsFromTags":
-    return ClaimsFromTags(min_tokens, merge)
+CLAIMS_SCORE_WEIGHTS = {"claims_f": 1.0, "claims_p": 0.0, "claims_r": 0.0, "claims_per_type": None}
 
 
-class ClaimsFromTags:
+def score_claims(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+    """``claims_p/r/f``: exact ASSESSMENT spans, so ``spacy train`` and ``nlp.evaluate`` can select and stop on them."""
+    kwargs.setdefault("getter", lambda doc, _: list(doc.spans.get(CLAIMS_KEY, [])))
+    kwargs.setdefault("has_annotation", lambda doc: CLAIMS_KEY in doc.spans)
+    kwargs.setdefault("allow_overlap", True)
+    return Scorer.score_spans(examples, "claims", **kwargs)
+
+
+@registry.scorers("claimnlp.claims_scorer.v1")
+def make_claims_scorer() -> Callable[..., dict[str, Any]]:
+    return score_claims
+
+
+@Language.factory(
+    "claimnlp_claims",
+    assigns=["doc.spans", "span._.polarity"],
+    default_config={"min_tokens": 1, "merge": False, "scorer": {"@scorers": "claimnlp.claims_scorer.v1"}},
+    default_score_weights=CLAIMS_SCORE_WEIGHTS,
+)
+def make_claims(nlp: Language, name: str, min_tokens: int, merge: bool,
+                scorer: Callable[..., dict[str, Any]] | None) -> ClaimsFromTags:
+    return ClaimsFromTags(name, min_tokens, merge, scorer=scorer)
+
+
+class ClaimsFromTags(Pipe):
     """``merge = true`` keeps claims already in the doc (the assessment ruler's) and adds tagged runs
-    that overlap none of them: high-precision cues first, the model's recall for the rest."""
+    that overlap none of them: high-precision cues first, the model's recall for the rest. With
+    ``merge`` the tagger is optional (a pipeline may ship it disabled), so the factory requires no
+    ``token.tag``; without ``merge`` it is all there is, and a doc without tags is an error."""
 
-    def __init__(self, min_tokens: int, merge: bool = False) -> None:
+    def __init__(self, name: str, min_tokens: int, merge: bool = False, *,
+                 scorer: Callable[..., dict[str, Any]] | None = score_claims) -> None:
+        if min_tokens < 1:
+            raise ValueError(f"{name}: min_tokens must be at least 1, not {min_tokens}")
+        self.name = name
         self.min_tokens = min_tokens
         self.merge = merge
+        self.scorer = scorer
 
     def __call__(self, doc: Doc) -> Doc:
-        out, run = [], []
+        if not self.merge and len(doc) and not doc.has_annotation("TAG"):
+            raise ValueError(f"{self.name}: the doc has no token tags; add a tagger trained on claim BIO tags "
+                             f"(claims_tagger) before it, or set merge = true to keep the assessment ruler's claims")
+        out: list[Span | None] = []
+        run: list[tuple[int, str]] = []
         for tok in doc:
             prefix, _, pol = tok.tag_.partition("-")
             inside = pol in POLARITIES and prefix in ("B", "I")
@@ -68,11 +104,6 @@ class ClaimsFromTags:
                             key=lambda s: s.start)
         doc.spans[CLAIMS_KEY] = tagged
         return doc
-
-    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-        """``claims_p/r/f``: exact ASSESSMENT spans, so ``spacy train`` can select and stop on them."""
-        return Scorer.score_spans(examples, "claims", getter=lambda doc, _: list(doc.spans.get(CLAIMS_KEY, [])),
-                                  has_annotation=lambda doc: CLAIMS_KEY in doc.spans, allow_overlap=True)
 
     def _span(self, doc: Doc, run: list[tuple[int, str]]) -> Span | None:
         start, end = run[0][0], run[-1][0] + 1

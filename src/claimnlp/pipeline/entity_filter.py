@@ -14,7 +14,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from . import extensions  # noqa: F401  (registers the extensions)
+from .extensions import require_entities
 
 ID_WORDS = ["law", "laws", "article", "articles", "tier", "decree", "no", "no.", "number", "section", "chapter",
             "resolution", "act", "code", "paragraph", "order", "bill", "clause", "phase", "level", "category",
@@ -76,6 +76,7 @@ class EntityFilter:
         self.propagate_acronyms = propagate_acronyms
 
     def __call__(self, doc: Doc) -> Doc:
+        require_entities(doc, self.name)
         kept = [e for e in doc.ents if self.keep(doc, e)]
         if self.propagate_acronyms:
             kept = self._acronyms(doc, kept)
@@ -98,7 +99,7 @@ class EntityFilter:
         before, after, after2 = _low(_prev(doc, ent)), _low(_next(doc, ent)), _low(_next(doc, ent, 2))
         if before in self.id_words or before.rstrip(".") in self.id_words or before in MONTHS or after in MONTHS:
             return False
-        if before == "-" and _prev(doc, ent, 2) is not None and _prev(doc, ent, 2).is_alpha:
+        if before == "-" and (prev2 := _prev(doc, ent, 2)) is not None and prev2.is_alpha:
             return False  # COVID-19 style identifiers
         if after == "-" and after2 in ("year", "years", "month", "months") and _low(_next(doc, ent, 4)) == "old":
             return False  # 18-year-old: an age (but "three-year plan" is a length: kept)
@@ -107,15 +108,13 @@ class EntityFilter:
         first = ent[0].lower_
         if before in AGE_BEFORE or (before == "than" and _low(_prev(doc, ent, 2)) in ("younger", "older")):
             return False
-        if first in AGE_BOUNDS and (not _next(doc, ent) or not _next(doc, ent).is_alpha or after in ("years", "year")):
+        if first in AGE_BOUNDS and ((nxt := _next(doc, ent)) is None or not nxt.is_alpha or after in ("years", "year")):
             return False  # under 18 / over 18 years: an age limit
         if first in ("one",) and len(ent) == 1 and (after in ("of", "another", "-") or before == "no"):
             return False
         if ent[-1].lower_ in ("half", "third", "thirds", "quarter", "quarters", "fifth", "fifths") and after != "of":
             return False  # "the second half", "a third country": not a fraction of a group
-        if text.lower() in ("some", "about", "over"):
-            return False
-        return True
+        return text.lower() not in ("some", "about", "over")
 
     def _keep_org(self, doc: Doc, ent: Span) -> bool:
         before = _low(_prev(doc, ent))
@@ -129,9 +128,7 @@ class EntityFilter:
         after = _low(_next(doc, ent))
         if after in self.modifiee:
             return False
-        if _low(_prev(doc, ent)) in AS_JOB and ent[-1].lower_ in ("workers", "worker", "laborers", "domestics"):
-            return False
-        return True
+        return not (_low(_prev(doc, ent)) in AS_JOB and ent[-1].lower_ in ("workers", "worker", "laborers", "domestics"))
 
     def _acronyms(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """``Name (ACR)`` with Name an ORG makes every ``ACR`` in the document an ORG."""
@@ -150,6 +147,8 @@ class EntityFilter:
 
 @Language.factory(
     "claimnlp_entity_filter",
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
+    requires=["doc.ents"],
     default_config={"id_words": ID_WORDS, "definite": DEFINITE, "modifiee": MODIFIEE, "propagate_acronyms": True},
 )
 def make_entity_filter(nlp: Language, name: str, id_words: list[str], definite: list[str], modifiee: list[str],

@@ -1,4 +1,5 @@
-"""The ``Doc``/``Span`` extensions where claimnlp leaves its results, registered once.
+"""The ``Doc``/``Span`` extensions where claimnlp leaves its results, registered once, and the
+checks components share on what earlier components left on the doc.
 
 Values that must survive ``DocBin`` serialisation (span values, polarity, relations)
 are plain data keyed by character offsets, never ``Span`` objects.
@@ -22,13 +23,6 @@ def _counts(span: Span) -> list[Span]:
     ]
 
 
-def _claims(doc: Doc) -> list[dict]:
-    """``doc._.claims``: the claim rows of ``claimnlp.claims.extract`` (pipeline column left empty)."""
-    from ..claims import extract  # the claim layer sits above the pipeline package
-
-    return extract(doc)
-
-
 def register() -> None:
     """Idempotent: importing any component module calls it."""
     for name, default in (("passage_id", None), ("meta", None), ("relations", None)):
@@ -37,8 +31,6 @@ def register() -> None:
     for name in ("value", "low", "high", "bound", "polarity", "score"):
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
-    if not Doc.has_extension("claims"):
-        Doc.set_extension("claims", getter=_claims)
     if not Span.has_extension("counts"):
         Span.set_extension("counts", getter=_counts)
 
@@ -48,6 +40,19 @@ def relations(doc: Doc) -> list[dict]:
     if doc._.relations is None:
         doc._.relations = []
     return doc._.relations
+
+
+def sentence(doc: Doc, i: int) -> Span:
+    """The sentence of token ``i``; the whole doc where no component set sentence boundaries
+    (``Token.sent`` would raise E030), so a pipeline without a sentencizer still works."""
+    return doc[i].sent if doc.has_annotation("SENT_START") else doc[:]
+
+
+def require_entities(doc: Doc, component: str) -> None:
+    """Fail on a doc that no entity recognizer has annotated, instead of silently finding nothing."""
+    if len(doc) and not doc.has_annotation("ENT_IOB"):
+        raise ValueError(f"{component}: the doc has no entity annotation; add an entity recognizer "
+                         f"(ner or entity_ruler) before it in the pipeline")
 
 
 register()

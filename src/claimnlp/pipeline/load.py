@@ -10,7 +10,7 @@ import srsly
 from spacy.language import Language
 from spacy.util import registry
 
-from ..model_paths import DEFAULT_MODEL, ModelError, resolve_model
+from ..model_paths import ModelError, resolve_model
 from ..schema import FLAT_LABELS
 from ..training import registry as _training_registry  # noqa: F401  (claimnlp.minilm_path.v1)
 from . import assessment_ruler, claims, entity_filter, label_map, linker, quantity_values, tokenizer  # noqa: F401
@@ -23,7 +23,10 @@ def read_patterns(paths: list[str]) -> list[dict]:
     for p in paths:
         if not Path(p).is_file():
             raise ModelError(f"{p}: pattern file not found (run from the repository root)")
-        out.extend(srsly.read_jsonl(p))
+        try:
+            out.extend(srsly.read_jsonl(p))
+        except ValueError as e:  # srsly: "Invalid JSON on line 3: ..."
+            raise ModelError(f"{p}: {e}") from None
     return out
 
 
@@ -45,7 +48,7 @@ def load_pipeline(name_or_path: str | None = None) -> Language:
     except OSError as e:
         msg = str(e).splitlines()[0]
         raise ModelError(f"{target}: cannot load pipeline ({msg})") from None
-    except Exception as e:  # corrupt weights, bad config: spaCy raises many types
+    except Exception as e:  # noqa: BLE001  (corrupt weights, bad config: spaCy raises many types)
         raise ModelError(f"{target}: cannot load pipeline ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
     if is_stock_english(nlp):
         nlp.add_pipe("claimnlp_label_map")
@@ -64,7 +67,7 @@ def is_stock_english(nlp: Language) -> bool:
 def check_labels(nlp: Language, where: str) -> None:
     """Refuse a pipeline trained for another label set: its output would be silently wrong."""
     if "ner" in nlp.pipe_names:
-        labels = set(nlp.get_pipe("ner").labels)
+        labels = set(getattr(nlp.get_pipe("ner"), "labels", ()))
         if labels and not labels <= set(FLAT_LABELS):
             extra = ", ".join(sorted(labels - set(FLAT_LABELS)))
             raise ModelError(f"{where}: pipeline was trained for other labels ({extra}); "

@@ -10,11 +10,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..numbers import parse_quantity
-from . import extensions  # noqa: F401
+from .extensions import require_entities
 
 
-@Language.component("claimnlp_quantity_values")
+@Language.component("claimnlp_quantity_values", requires=["doc.ents"],
+                    assigns=["span._.value", "span._.low", "span._.high", "span._.bound"])
 def quantity_values(doc: Doc) -> Doc:
+    require_entities(doc, "claimnlp_quantity_values")
     for ent in doc.ents:
         if ent.label_ != "QUANTITY":
             continue

@@ -7,11 +7,11 @@ at it. Registered so that every config (rules, CNN, transformer) shares it.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import spacy
 from spacy.language import Language
-from spacy.tokenizer import Tokenizer
+from spacy.tokenizer import Tokenizer  # type: ignore[import-not-found]  # Cython, no stub
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 DASHES = r"[—–]"

@@ -1,8 +1,4 @@
-"""Gold records to the DocBin files that ``spacy train`` reads, with a content hash for provenance.
-
-Trained pipelines learn ASSESSMENT spans with their polarity as BIO tags in
-``token.tag_`` (see ``pipeline.claims``); this is the one place that writes them.
-"""
+"""Gold records to the DocBin files that ``spacy train`` reads (``export.to_docbin``), with a content hash."""
 
 from __future__ import annotations
 
@@ -11,23 +7,9 @@ import random
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import DocBin
 
-from ..convert import doc_from_record
+from ..export import to_docbin
 from ..io import read_records
-from ..pipeline.claims import bio_tags
-from ..pipeline.extensions import CLAIMS_KEY
-from ..schema import Record
-
-
-def training_docbin(nlp: Language, records: list[Record]) -> DocBin:
-    db = DocBin(store_user_data=True)
-    for rec in records:
-        doc = doc_from_record(nlp, rec)
-        for tok, tag in zip(doc, bio_tags(doc, list(doc.spans[CLAIMS_KEY]))):
-            tok.tag_ = tag
-        db.add(doc)
-    return db
 
 
 def data_hash(paths: list[Path]) -> str:
@@ -48,6 +30,6 @@ def write_corpus(nlp: Language, train: Path, dev: Path, out_dir: Path, fraction:
         k = max(1, round(len(train_records) * fraction))
         train_records = random.Random(seed).sample(train_records, k)
     train_path, dev_path = out_dir / "train.spacy", out_dir / "dev.spacy"
-    training_docbin(nlp, train_records).to_disk(train_path)
-    training_docbin(nlp, read_records(dev)).to_disk(dev_path)
+    to_docbin(nlp, train_records).to_disk(train_path)
+    to_docbin(nlp, read_records(dev)).to_disk(dev_path)
     return train_path, dev_path, len(train_records)

@@ -20,9 +20,8 @@ from spacy.cli.train import train as spacy_train
 from ..evaluate import compare_sets, predict, summarise
 from ..io import read_records, write_text_atomic
 from ..pipeline.load import load_pipeline
+from ..version import pipeline_version
 from .corpus import data_hash, write_corpus
-
-VERSION = "0.1.0"
 
 
 def dev_summary(metrics: dict[str, Any]) -> dict[str, Any]:
@@ -57,7 +56,7 @@ def train_pipeline(config: Path, output: Path, train: Path, dev: Path, *, gpu: i
         shutil.rmtree(output)
     shutil.copytree(best, output)
     meta = json.loads((output / "meta.json").read_text(encoding="utf-8"))
-    meta.update(name=output.name, version=VERSION)
+    meta["name"] = output.name
     meta["claimnlp"] = {
         "config": str(config),
         "train_data": {"train": str(train), "dev": str(dev), "sha256": data_hash([train, dev]),
@@ -70,11 +69,12 @@ def train_pipeline(config: Path, output: Path, train: Path, dev: Path, *, gpu: i
 
 
 def finalize(output: Path, dev: Path, disable: list[str]) -> dict[str, Any]:
-    """Ship ``disable`` components disabled and record the pipeline's dev scores in its ``meta.json``."""
+    """Ship ``disable`` components disabled, version the pipeline by config and data, record its dev scores."""
     nlp = load_pipeline(str(output))
     for name in nlp.pipe_names:
         if name in disable:
             nlp.disable_pipe(name)
+    nlp.meta["version"] = pipeline_version(nlp.config.to_str(), nlp.meta["claimnlp"]["train_data"]["sha256"])
     dev_records = read_records(dev)
     metrics = summarise(compare_sets(predict(nlp, dev_records), dev_records), resamples=1000)
     nlp.meta.setdefault("claimnlp", {}).update(dev=dev_summary(metrics), disabled=sorted(disable))
