@@ -42,6 +42,8 @@ SLOWER = settings(max_examples=40, deadline=timedelta(seconds=5), suppress_healt
 # characters that have broken readers before: line and paragraph separators JSON allows raw, a BOM, CR
 TRICKY = st.sampled_from(["\u2028", "\u2029", "\x85", "\ufeff", "\r", "\n", "\t", "\x00", "{", "}", '"', "\\"])
 TEXT = st.text(st.one_of(st.characters(), TRICKY), max_size=80)
+# what a record can hold: the readers refuse lone surrogates and ingest replaces them, so none reaches a record
+RECORD_TEXT = st.text(st.one_of(st.characters(exclude_categories=("Cs",)), TRICKY), max_size=80)
 
 
 def one_line(message: object) -> bool:
@@ -81,7 +83,7 @@ def test_read_passages_yields_passages_or_one_line_problems(tmp_path_factory, ra
 
 
 @QUICK
-@given(st.lists(st.tuples(st.text(min_size=1, max_size=10), TEXT.filter(str.strip)), max_size=5))
+@given(st.lists(st.tuples(RECORD_TEXT.filter(bool).map(lambda t: t[:10]), RECORD_TEXT.filter(str.strip)), max_size=5))
 def test_records_written_are_read_back_unchanged(rows):
     records = [Record(f"{i}-{rid}", text) for i, (rid, text) in enumerate(rows)]
     raw = "".join(r.to_json() + "\n" for r in records).encode("utf-8")
