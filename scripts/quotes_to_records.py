@@ -28,9 +28,10 @@ from pathlib import Path
 
 import srsly
 
+from claimnlp.io import META_KEYS
 from claimnlp.schema import Record, Span, record_problems, sort_spans
 
-CORPORA = ["data/corpus/tip_passages.jsonl", "data/spec/seed_gold.jsonl"]
+CORPORA = ["data/corpus/tip_passages.jsonl", "data/corpus/other_reports.jsonl", "data/spec/seed_gold.jsonl"]
 
 
 def find_quote(text: str, quote: str, pos: int) -> tuple[int, int]:
@@ -77,7 +78,7 @@ def load_texts(paths: list[str]) -> dict[str, tuple[str, dict]]:
     texts = {}
     for p in paths:
         for r in srsly.read_jsonl(p):
-            meta = r.get("meta") or {k: r[k] for k in ("country", "report_year", "section", "url") if k in r}
+            meta = r.get("meta") or {k: r[k] for k in META_KEYS if k in r}
             texts[r["id"]] = (r["text"], meta)
     return texts
 

@@ -39,7 +39,7 @@ __all__ = ["JSONL_SUFFIXES", "META_KEYS", "TEXT_SUFFIXES", "InputProblem", "Outp
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-META_KEYS = ("country", "report_year", "section", "url")
+META_KEYS = ("country", "report_year", "section", "url", "report")  # "report": the report family (other_reports)
 
 
 @dataclass
