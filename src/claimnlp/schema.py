@@ -232,21 +232,24 @@ def structural_problems(data: Any) -> list[str]:
     out = passage_problems(data)
     if not isinstance(data, dict):
         return out
-    spans = data.get("spans", [])
-    if not isinstance(spans, list):
-        return out + ["'spans' must be a list"]
-    for i, s in enumerate(spans):
+    for i, s in enumerate(_list_field(data, "spans", out)):
         if not isinstance(s, dict) or not _is_int(s.get("start")) or not _is_int(s.get("end")):
             out.append(f"span {i}: needs integer 'start' and 'end'")
         elif not isinstance(s.get("label"), str):
             out.append(f"span {i}: needs a 'label'")
-    rels = data.get("relations", [])
-    if not isinstance(rels, list):
-        return out + ["'relations' must be a list"]
-    for i, r in enumerate(rels):
+    for i, r in enumerate(_list_field(data, "relations", out)):
         if not isinstance(r, dict) or not _is_int(r.get("head")) or not _is_int(r.get("child")):
             out.append(f"relation {i}: needs integer 'head' and 'child'")
     return out
+
+
+def _list_field(data: dict[str, Any], key: str, out: list[str]) -> list[Any]:
+    """``data[key]`` (default empty) if it is a list; else the problem goes to ``out`` and there is nothing to check."""
+    items = data.get(key, [])
+    if isinstance(items, list):
+        return items
+    out.append(f"'{key}' must be a list")
+    return []
 
 
 def _edge_problem(piece: str) -> str | None:
