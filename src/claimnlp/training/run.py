@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import spacy
+import srsly
 from spacy.cli.train import train as spacy_train
 
 from ..evaluate import compare_sets, predict, summarise
@@ -75,11 +76,12 @@ def finalize(output: Path, dev: Path, disable: list[str]) -> dict[str, Any]:
         if name in disable:
             nlp.disable_pipe(name)
     nlp.meta["version"] = pipeline_version(nlp.config.to_str(), nlp.meta["claimnlp"]["train_data"]["sha256"])
+    trained = output.with_name(f".{output.name}.tmp")
+    nlp.to_disk(trained)  # before scoring: tagging dev would add the dev texts' strings to the shipped vocab
     dev_records = read_records(dev)
     metrics = summarise(compare_sets(predict(nlp, dev_records), dev_records), resamples=1000)
     nlp.meta.setdefault("claimnlp", {}).update(dev=dev_summary(metrics), disabled=sorted(disable))
-    trained = output.with_name(f".{output.name}.tmp")
-    nlp.to_disk(trained)
+    srsly.write_json(trained / "meta.json", nlp.meta)  # as spaCy writes it; the folder is swapped in whole below
     shutil.rmtree(output)
     trained.rename(output)
     return metrics
