@@ -8,6 +8,7 @@ from claimnlp.convert import to_record
 from claimnlp.model_paths import MODELS_DIR
 from claimnlp.pipeline import CLAIMS_KEY
 from claimnlp.schema import record_problems
+from claimnlp.training.corpus import data_hash
 
 from .conftest import ROOT
 
@@ -97,3 +98,6 @@ def test_shipped_model_matches_the_pattern_files():
         assert sorted(map(srsly.json_dumps, shipped)) == sorted(map(srsly.json_dumps, expected)), component
     assert list(srsly.read_jsonl(model / "assessment_ruler" / "patterns.jsonl")) == list(
         srsly.read_jsonl(pat / "assessment.jsonl"))
+    # and its version names these files (the hash scripts/build_rules_model.py records), not earlier ones
+    recorded = srsly.read_json(model / "meta.json")["claimnlp"]["train_data"]["sha256"]
+    assert recorded == data_hash(sorted(pat.glob("*.jsonl")))
