@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .cli_common import err, fail, load_model, read_inputs
+from .cli_common import err, fail, load_model, read_inputs, warn
 
 if TYPE_CHECKING:
     from .labelstudio.client import Connection
@@ -75,7 +75,7 @@ def push(
         except LabelStudioError as e:
             raise fail(f"{e} (tasks imported before this stay; re-run the push to finish)") from None
     for p in report.problems:
-        err.print(f"warning: {p}", soft_wrap=True, highlight=False, markup=False)
+        warn(p)
     err.print(f"project {project!r} (id {report.project}): {report.created} task(s) created, "
               f"{report.already_there} already there" + (f"; predictions by {nlp.meta['name']}" if nlp else ""),
               soft_wrap=True)
@@ -106,7 +106,7 @@ def pull(
     except LabelStudioError as e:
         raise fail(f"{e} (nothing written)") from None
     for p in report.problems:
-        err.print(f"warning: {p}", soft_wrap=True, highlight=False, markup=False)
+        warn(p)
     write_records(output, report.records)
     if others is not None:
         write_records(others, report.others)

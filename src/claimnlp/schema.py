@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 SPEC_VERSION = "1"
 FLAT_LABELS: tuple[str, ...] = ("ORG", "QUANTITY", "POPULATION")
@@ -143,7 +143,8 @@ MAX_DIGITS = 4300
 _TOO_LONG = 10**MAX_DIGITS
 
 
-def _is_int(x: Any) -> bool:
+def is_index(x: Any) -> TypeGuard[int]:
+    """An integer usable as an offset or index: not a bool, and small enough to print and compare safely."""
     return isinstance(x, int) and not isinstance(x, bool) and abs(x) < MAX_INDEX
 
 
@@ -233,12 +234,12 @@ def structural_problems(data: Any) -> list[str]:
     if not isinstance(data, dict):
         return out
     for i, s in enumerate(_list_field(data, "spans", out)):
-        if not isinstance(s, dict) or not _is_int(s.get("start")) or not _is_int(s.get("end")):
+        if not isinstance(s, dict) or not is_index(s.get("start")) or not is_index(s.get("end")):
             out.append(f"span {i}: needs integer 'start' and 'end'")
         elif not isinstance(s.get("label"), str):
             out.append(f"span {i}: needs a 'label'")
     for i, r in enumerate(_list_field(data, "relations", out)):
-        if not isinstance(r, dict) or not _is_int(r.get("head")) or not _is_int(r.get("child")):
+        if not isinstance(r, dict) or not is_index(r.get("head")) or not is_index(r.get("child")):
             out.append(f"relation {i}: needs integer 'head' and 'child'")
     return out
 

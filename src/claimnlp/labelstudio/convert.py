@@ -11,7 +11,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -24,6 +24,7 @@ from ..schema import (
     Span,
     display_id,
     is_finite_number,
+    is_index,
     printable,
     record_problems,
     sort_spans,
@@ -117,10 +118,6 @@ def _snap(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return (span.start_char, span.end_char) if span is not None else (start, end)
 
 
-def _is_offset(x: Any) -> TypeGuard[int]:
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
 def _labelled(regions: _Regions, rid: str, value: dict[str, Any], doc: Doc) -> Span | None:
     """The span of one ``labels`` region: label known, offsets in the text and matching it, trimmed, on tokens."""
     text, labels = regions.text, value.get("labels")
@@ -129,7 +126,7 @@ def _labelled(regions: _Regions, rid: str, value: dict[str, Any], doc: Doc) -> S
         regions.skip(f"region {rid} has unknown label {labels!r}")
         return None
     start, end = value.get("start"), value.get("end")
-    if not (_is_offset(start) and _is_offset(end) and 0 <= start < end <= len(text)):
+    if not (is_index(start) and is_index(end) and 0 <= start < end <= len(text)):
         regions.skip(f"region {rid} ({label}) offsets {start!r}..{end!r} are outside the text (length {len(text)})")
         return None
     if "text" in value and value["text"] != text[start:end]:
