@@ -104,9 +104,11 @@ def _assemble(splits: dict[str, str], drafts: list[str], doubles: list[dict[str,
         write_records(ANN / "agreement" / f"{prefix}B.jsonl", b)
     for name, recs in gold.items():
         labels = Counter(s.label for r in recs for s in r.spans)
+        polarity = Counter(s.polarity for r in recs for s in r.spans if s.label == "ASSESSMENT")
         countries = sorted({r.meta.get("country") for r in recs})
-        print(f"{out.name}/{name}: {len(recs)} passages, {len(countries)} countries, {dict(sorted(labels.items()))}, "
-              f"{sum(len(r.relations) for r in recs)} relations")
+        print(f"{out.name}/{name}: {len(recs)} passages, {len(countries)} countries, {dict(sorted(labels.items()))} "
+              f"(ASSESSMENT {dict(sorted(polarity.items()))}), {sum(len(r.relations) for r in recs)} relations, "
+              f"{sum(len(r.text.split()) for r in recs):,} words")
     twice = ", ".join(f"{len(a)} ({prefix or 'v1 '}A/B)" for prefix, (a, _) in zip(agreement, agree, strict=True))
     print(f"agreement: {twice} passages annotated twice; {len(adjudicated)} adjudicated")
 
