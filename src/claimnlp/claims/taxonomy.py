@@ -1,0 +1,35 @@
+"""The StatisticClaim taxonomy of docs/claims-taxonomy.md: the values each field may take, and their checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+METRICS = ("victims_identified", "victims_assisted", "repatriations", "investigations", "arrests", "prosecutions",
+           "convictions", "acquittals", "sentences", "statutory_penalty", "officials_trained", "facilities", "funding",
+           "restitution", "inspections", "other")
+ROLES = ("main", "part", "comparison", "conversion")
+YEAR_BASES = ("explicit", "reporting_period", "previous_period", "none")
+SOURCE_TYPES = ("government", "ngo", "international_organization", "foreign_government", "none")
+
+
+def claim_problem(claim: dict[str, Any], report_year: int | None) -> str | None:
+    """What breaks the taxonomy in one annotated claim (``None`` if nothing): wrong values, years that do not add up."""
+    for field, allowed in (("metric", METRICS), ("role", ROLES), ("year_basis", YEAR_BASES),
+                           ("source_type", SOURCE_TYPES)):
+        if claim.get(field) not in allowed:
+            return f"{field} {claim.get(field)!r} is not one of {', '.join(allowed)}"
+    year, basis = claim.get("reference_year"), claim["year_basis"]
+    if (basis == "none") != (year is None):
+        return f"year_basis {basis!r} with reference_year {year!r}"
+    offset = {"reporting_period": 1, "previous_period": 2}.get(basis)
+    if offset and report_year is not None and year != report_year - offset:
+        return f"year_basis {basis!r} in a {report_year} report means {report_year - offset}, not {year}"
+    if claim["role"] in ("part", "conversion") and claim.get("parent") is None:
+        return f"a {claim['role']} needs its parent"
+    if claim["role"] not in ("part", "conversion") and claim.get("parent") is not None:
+        return f"a {claim['role']} figure has no parent"
+    if (claim.get("source") is None) != (claim["source_type"] == "none"):
+        return f"source {claim.get('source')!r} with source_type {claim['source_type']!r}"
+    if not isinstance(claim.get("unit"), str) or not claim["unit"]:
+        return "unit is missing"
+    return None
