@@ -239,6 +239,32 @@ def gazetteer_patterns() -> list[dict]:
     return [{"label": "ORG", "pattern": n, "id": "org-gazetteer"} for n in sorted(names)]
 
 
+def factor_sequences(seqs: list[list[str]]) -> list[list[list[str]]]:
+    """The same word sequences as few position-wise word sets: two groups that differ in one position merge.
+
+    A group stands for the product of its sets, so merging two that differ in one position adds
+    no sequence and drops none. Fewer token patterns make the Matcher faster (it tries each
+    pattern at every token), with identical matches.
+    """
+    groups = [[[w] for w in seq] for seq in dict.fromkeys(map(tuple, seqs))]
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(groups):
+            for j in range(i + 1, len(groups)):
+                b = groups[j]
+                differ = [k for k in range(len(a)) if a[k] != b[k]] if len(a) == len(b) else []
+                if len(differ) == 1:
+                    k = differ[0]
+                    a[k] = sorted(set(a[k]) | set(b[k]))
+                    del groups[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return groups
+
+
 def quantity_patterns() -> list[dict]:
     digits = {"TEXT": {"REGEX": DIGITS}}
     words = [tok_in(NUMBER_WORDS), tok_in(NUMBER_WORDS + ["and", "-"], "*"), tok_in(NUMBER_WORDS)]
@@ -252,8 +278,8 @@ def quantity_patterns() -> list[dict]:
         pats += [base, base + [tok_in(["percent", "%"], attr="LOWER")], base + currency_words]
         pats.append([tok_in(CURRENCY_SYMBOLS, attr="TEXT")] + base)
         pats.append([tok_in(["usd", "eur", "gbp"])] + base)
-        for b in BOUNDS:
-            bound = [{"LOWER": w} for w in b]
+        for b in factor_sequences(BOUNDS):
+            bound = [{"LOWER": ws[0]} if len(ws) == 1 else tok_in(ws) for ws in b]
             pats += [bound + base, bound + base + [tok_in(["percent", "%"])], bound + base + currency_words,
                      bound + [tok_in(CURRENCY_SYMBOLS, attr="TEXT")] + base]
     num = [{"TEXT": {"REGEX": DIGITS + "|^(?:" + "|".join(NUMBER_WORDS) + ")$"}}]
@@ -371,8 +397,36 @@ def as_token_patterns(rows: list[dict]) -> list[dict]:
     pattern; token patterns survive it and match exactly the same tokens.
     """
     nlp = tokenizer_only()
-    return [{**r, "pattern": [{"ORTH": t.text} for t in nlp.make_doc(r["pattern"])]}
-            if isinstance(r["pattern"], str) else r for r in rows]
+    return compact([{**r, "pattern": [{"ORTH": t.text} for t in nlp.make_doc(r["pattern"])]}
+                    if isinstance(r["pattern"], str) else r for r in rows])
+
+
+def compact(rows: list[dict]) -> list[dict]:
+    """Word-list patterns (every token a plain ``ORTH``) of one label and id merged by ``factor_sequences``.
+
+    The Matcher's time grows with the number of patterns; the merged ones match the same
+    spans with the same label and id (``tests/test_rules_pipeline.py`` holds the rules to that).
+    """
+    words: dict[tuple, list[list[str]]] = {}
+    out: list[dict] = []
+    for r in rows:
+        pat = r["pattern"]
+        if isinstance(pat, list) and all(set(t) == {"ORTH"} and isinstance(t["ORTH"], str) for t in pat):
+            key = (r["label"], r.get("id"))
+            if key not in words:
+                words[key] = []
+                out.append({"label": r["label"], "pattern": key, "id": r.get("id")})
+            words[key].append([t["ORTH"] for t in pat])
+        else:
+            out.append(r)
+    merged: list[dict] = []
+    for r in out:
+        if isinstance(r["pattern"], tuple):
+            merged += [{**r, "pattern": [{"ORTH": ws[0]} if len(ws) == 1 else {"ORTH": {"IN": ws}} for ws in g]}
+                       for g in factor_sequences(words[r["pattern"]])]
+        else:
+            merged.append(r)
+    return [{k: v for k, v in r.items() if v is not None} for r in merged]
 
 
 def write(name: str, rows: list[dict]) -> None:

@@ -13,7 +13,16 @@ from spacy.util import registry
 from ..model_paths import ModelError, resolve_model
 from ..schema import FLAT_LABELS
 from ..training import registry as _training_registry  # noqa: F401  (claimnlp.minilm_path.v1)
-from . import assessment_ruler, claims, entity_filter, label_map, linker, quantity_values, tokenizer  # noqa: F401
+from . import (  # noqa: F401
+    assessment_ruler,
+    claims,
+    entity_filter,
+    fast_transformer,
+    label_map,
+    linker,
+    quantity_values,
+    tokenizer,
+)
 
 
 @registry.readers("claimnlp.read_patterns.v1")

@@ -1,0 +1,105 @@
+"""spacy-transformers' ``transformer`` with its encoder run by a faster CPU runtime at inference.
+
+``runtime`` (config) picks the encoder for prediction: ``fp32`` is spacy-transformers'
+PyTorch path unchanged; ``onnx-int8`` and ``onnx-fp32`` run the same weights through ONNX
+Runtime (``claimnlp.pipeline.fast_encoder``). The ONNX graph is saved beside the weights
+(``encoder.onnx``), so loading does not export it again; it is rebuilt from the PyTorch
+weights whenever they change (an update drops it; saving exports it anew). Listeners,
+``doc._.trf_data`` and every other output are those of spacy-transformers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+import torch
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+from spacy_transformers.data_classes import FullTransformerBatch
+from spacy_transformers.pipeline_component import DEFAULT_CONFIG, Transformer
+from thinc.api import Model
+
+from .fast_encoder import RUNTIMES, OnnxEncoder, export_onnx
+
+ONNX_FILE = "encoder.onnx"
+
+
+class FastTransformer(Transformer):
+    """A ``Transformer`` whose ``predict`` runs the encoder through the configured runtime."""
+
+    def __init__(self, vocab: Vocab, model: Model, set_extra_annotations: Callable, *, name: str = "transformer",
+                 max_batch_items: int = 4096, runtime: str = "onnx-int8") -> None:
+        if runtime not in RUNTIMES:
+            raise ValueError(f"[components.{name}] runtime = {runtime!r}: expected one of {', '.join(RUNTIMES)}")
+        super().__init__(vocab, model, set_extra_annotations, name=name, max_batch_items=max_batch_items)
+        self.runtime = runtime
+        self._onnx: bytes | None = None
+        self._encoder: OnnxEncoder | None = None
+
+    @property
+    def _shim(self) -> Any:
+        return self.model.layers[0].shims[0]
+
+    def _fast_encoder(self) -> OnnxEncoder | None:
+        if self.runtime == "fp32":
+            return None
+        if self._encoder is None:
+            if self._onnx is None:
+                self._onnx = export_onnx(self._shim._hfmodel.transformer, int8=self.runtime == "onnx-int8")
+            self._encoder = OnnxEncoder(self._onnx, threads=torch.get_num_threads())
+        return self._encoder
+
+    def predict(self, docs: Iterable[Doc]) -> FullTransformerBatch:
+        encoder = self._fast_encoder()
+        if encoder is None:
+            return super().predict(docs)
+        shim = self._shim
+        torch_model, shim._model = shim._model, encoder
+        try:
+            return super().predict(docs)
+        finally:
+            shim._model = torch_model
+
+    def update(self, *args: Any, **kwargs: Any) -> dict[str, float]:
+        self._onnx = self._encoder = None  # the weights are about to change
+        return super().update(*args, **kwargs)
+
+    def _fresh_onnx(self) -> bytes | None:
+        return None if self.runtime == "fp32" else (self._onnx or export_onnx(
+            self._shim._hfmodel.transformer, int8=self.runtime == "onnx-int8"))
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
+        super().to_disk(path, exclude=exclude)
+        self._onnx = self._fresh_onnx()
+        if self._onnx is not None and "model" not in exclude:
+            (Path(path) / ONNX_FILE).write_bytes(self._onnx)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> FastTransformer:
+        super().from_disk(path, exclude=exclude)
+        onnx = Path(path) / ONNX_FILE
+        self._onnx = onnx.read_bytes() if self.runtime != "fp32" and onnx.is_file() else None
+        self._encoder = None
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        self._onnx = self._fresh_onnx()
+        return srsly.msgpack_dumps({"transformer": super().to_bytes(exclude=exclude), "onnx": self._onnx})
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = tuple()) -> FastTransformer:
+        data = srsly.msgpack_loads(bytes_data)
+        super().from_bytes(data["transformer"], exclude=exclude)
+        self._onnx, self._encoder = (data["onnx"] if self.runtime != "fp32" else None), None
+        return self
+
+
+@Language.factory("claimnlp_transformer", assigns=["doc._.trf_data"],
+                  default_config={**DEFAULT_CONFIG["transformer"], "runtime": "onnx-int8"})
+def make_fast_transformer(nlp: Language, name: str, model: Model, set_extra_annotations: Callable,
+                          max_batch_items: int, runtime: str) -> FastTransformer:
+    """spacy-transformers' ``transformer`` with ``runtime`` = fp32 | onnx-fp32 | onnx-int8 for prediction."""
+    return FastTransformer(nlp.vocab, model, set_extra_annotations, name=name, max_batch_items=max_batch_items,
+                           runtime=runtime)
