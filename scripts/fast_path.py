@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-import srsly
 from spacy.language import Language
 
 from claimnlp.evaluate import predict
@@ -91,8 +90,7 @@ def convert(args: argparse.Namespace) -> None:
     out = Path(args.output)
     tmp = out.with_name(f".{out.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    nlp.to_disk(tmp)
-    srsly.write_json(tmp / "meta.json", nlp.meta)
+    nlp.to_disk(tmp)  # meta.json included, with the inference settings
     if out.exists():
         shutil.rmtree(out)
     tmp.rename(out)

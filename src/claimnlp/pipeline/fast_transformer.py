@@ -44,13 +44,16 @@ class FastTransformer(Transformer):
     def _shim(self) -> Any:
         return self.model.layers[0].shims[0]
 
+    def _graph(self) -> bytes | None:
+        """The ONNX graph of the current weights, exported once; ``None`` on the fp32 path."""
+        if self.runtime != "fp32" and self._onnx is None:
+            self._onnx = export_onnx(self._shim._hfmodel.transformer, int8=self.runtime == "onnx-int8")
+        return self._onnx
+
     def _fast_encoder(self) -> OnnxEncoder | None:
-        if self.runtime == "fp32":
-            return None
-        if self._encoder is None:
-            if self._onnx is None:
-                self._onnx = export_onnx(self._shim._hfmodel.transformer, int8=self.runtime == "onnx-int8")
-            self._encoder = OnnxEncoder(self._onnx, threads=torch.get_num_threads())
+        graph = self._graph()
+        if graph is not None and self._encoder is None:
+            self._encoder = OnnxEncoder(graph, threads=torch.get_num_threads())
         return self._encoder
 
     def predict(self, docs: Iterable[Doc]) -> FullTransformerBatch:
@@ -68,15 +71,11 @@ class FastTransformer(Transformer):
         self._onnx = self._encoder = None  # the weights are about to change
         return super().update(*args, **kwargs)
 
-    def _fresh_onnx(self) -> bytes | None:
-        return None if self.runtime == "fp32" else (self._onnx or export_onnx(
-            self._shim._hfmodel.transformer, int8=self.runtime == "onnx-int8"))
-
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
         super().to_disk(path, exclude=exclude)
-        self._onnx = self._fresh_onnx()
-        if self._onnx is not None and "model" not in exclude:
-            (Path(path) / ONNX_FILE).write_bytes(self._onnx)
+        graph = self._graph()
+        if graph is not None and "model" not in exclude:
+            (Path(path) / ONNX_FILE).write_bytes(graph)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> FastTransformer:
         super().from_disk(path, exclude=exclude)
@@ -86,8 +85,7 @@ class FastTransformer(Transformer):
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
-        self._onnx = self._fresh_onnx()
-        return srsly.msgpack_dumps({"transformer": super().to_bytes(exclude=exclude), "onnx": self._onnx})
+        return srsly.msgpack_dumps({"transformer": super().to_bytes(exclude=exclude), "onnx": self._graph()})
 
     def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = tuple()) -> FastTransformer:
         data = srsly.msgpack_loads(bytes_data)
