@@ -405,7 +405,7 @@ def compact(rows: list[dict]) -> list[dict]:
     """Word-list patterns (every token a plain ``ORTH``) of one label and id merged by ``factor_sequences``.
 
     The Matcher's time grows with the number of patterns; the merged ones match the same
-    spans with the same label and id (``tests/test_rules_pipeline.py`` holds the rules to that).
+    spans with the same label and id (``tests/test_pattern_factoring.py``).
     """
     words: dict[tuple, list[list[str]]] = {}
     out: list[dict] = []
