@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 from .cli_common import ClaimnlpGroup, err, error, fail, load_gold, load_model, read_inputs, warn
+from .db_cli import db_app
 from .io import InputProblem, Passage, write_text_atomic
 from .ls_cli import ls_app
 from .render import plain_console
@@ -163,10 +164,13 @@ def evaluate(
     compare: str | None = typer.Option(None, "--compare", help="second pipeline: paired-bootstrap difference"),
     output: Path | None = typer.Option(None, "--output", "-o", help="write metrics JSON here"),
     html_out: Path | None = typer.Option(None, "--html", help="single-file HTML report"),
+    claims_gold: Path | None = typer.Option(None, "--claims-gold",
+                                            help="claims gold JSONL: also score StatisticClaims (runs the model)"),
     resamples: int = typer.Option(1000, help="bootstrap resamples (over passages)"),
     seed: int = typer.Option(0, help="bootstrap seed"),
 ) -> None:
-    """Score a pipeline (or a predictions file) against gold: strict/partial P/R/F1 per label with 95% CIs."""
+    """Score a pipeline (or a predictions file) against gold: strict/partial P/R/F1 per label with 95% CIs;
+    with --claims-gold, claim-level P/R/F1 and per-field accuracy too."""
     import json
 
     from .evaluate import EvaluationError, align, compare_sets, paired_difference, predict, summarise
@@ -192,6 +196,8 @@ def evaluate(
     else:
         nlp = load_model(model)
         name, pred = model_version(nlp), predict(nlp, gold_records)
+    if claims_gold is not None and predictions:
+        raise typer.BadParameter("--claims-gold scores a model's claims: use it with --model, not --predictions")
     try:
         comps = compare_sets(pred, gold_records)
     except EvaluationError as e:  # a pipeline that changed a passage's text
@@ -202,6 +208,19 @@ def evaluate(
     if unscored is not None:
         result["unscored"] = unscored
     print_metrics(metrics, f"{name} on {gold} ({len(gold_records)} passages)")
+    if claims_gold is not None:
+        from .evaluate.report import claims_table
+        from .evaluate.statistics import evaluate_claims, load_claims_gold
+
+        if not claims_gold.is_file():
+            raise fail(f"{claims_gold}: no such file")
+        try:
+            claims = evaluate_claims(nlp, gold_records, load_claims_gold(claims_gold), resamples=resamples,
+                                     seed=seed)
+        except EvaluationError as e:
+            raise fail(f"{claims_gold}: {e}") from None
+        result["claims"] = claims
+        wide_console().print(claims_table(claims, f"StatisticClaims of {name} on {claims_gold}"))
     diff = None
     if compare:
         nlp2 = load_model(compare)
@@ -301,18 +320,70 @@ def report(
     claims_file: Path = typer.Argument(..., help="claims written by claimnlp extract (.parquet, .jsonl, .csv)"),
     output: Path = typer.Option(..., "--output", "-o", help="the HTML report"),
 ) -> None:
-    """A single-file offline HTML report of claims, every figure linked to its sentence."""
-    from .claims.output import read_claims
+    """A single-file offline HTML dashboard of claims: series per country and metric, the consistency and audit
+    findings, every figure linked to its sentence."""
+    from .claims.audit import audit_claims
+    from .claims.checks import check_claims
     from .claims.report import render
+
+    rows = _read_claims_file(claims_file)
+    findings = check_claims(rows) + audit_claims(rows)
+    write_text_atomic(output, render(rows, findings, f"claims from {claims_file.name}"))
+    err.print(f"{len(rows)} claims, {len(findings)} findings -> {output}")
+
+
+def _read_claims_file(claims_file: Path) -> list[dict]:
+    from .claims.output import read_claims
 
     if not claims_file.is_file():
         raise fail(f"{claims_file}: no such file")
     try:
-        rows = read_claims(claims_file)
+        return read_claims(claims_file)
     except (OSError, ValueError, KeyError, csv.Error) as e:  # unreadable Parquet/CSV/JSON (Arrow's are ValueError)
         raise fail(f"{claims_file}: cannot read claims ({type(e).__name__}: {e})") from None
-    write_text_atomic(output, render(rows, f"claims from {claims_file.name}"))
-    err.print(f"{len(rows)} claims -> {output}")
+
+
+def _print_findings(findings: list[dict], output: Path | None, what: str) -> None:
+    """Each finding as a line, then its sentences with the figure in brackets; all of them as JSONL to ``output``."""
+    import json
+
+    from .claims.findings import integer
+
+    console = plain_console()
+    for f in findings:
+        console.print(f"[{f['kind']}] {f['message']}", highlight=False, markup=False)
+        for c in f["claims"]:
+            s0, a, b = integer(c.get("sentence_start")), integer(c.get("start")), integer(c.get("end"))
+            sent = str(c["sentence"])
+            if s0 is not None and a is not None and b is not None:
+                sent = f"{sent[: a - s0]}[{sent[a - s0 : b - s0]}]{sent[b - s0 :]}"
+            console.print(f"    {c['doc_id']} ({c['report_year']}): {sent}", highlight=False, markup=False)
+    if output is not None:
+        write_text_atomic(output, "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in findings))
+    err.print(f"{len(findings)} {what} findings" + (f" -> {output}" if output else ""))
+
+
+@app.command()
+def check(
+    claims_file: Path = typer.Argument(..., help="claims written by claimnlp extract (.parquet, .jsonl, .csv)"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="write the findings as JSONL"),
+) -> None:
+    """Consistency checks inside each narrative: breakdowns against totals, change words against the figures,
+    one metric and year stated with two values."""
+    from .claims.checks import check_claims
+
+    _print_findings(check_claims(_read_claims_file(claims_file)), output, "consistency")
+
+
+@app.command()
+def audit(
+    claims_file: Path = typer.Argument(..., help="claims of several report years (.parquet, .jsonl, .csv)"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="write the findings as JSONL"),
+) -> None:
+    """Cross-report audit: figures a later report restates for an earlier year, with another value or source."""
+    from .claims.audit import audit_claims
+
+    _print_findings(audit_claims(_read_claims_file(claims_file)), output, "audit")
 
 
 @app.command()
@@ -398,6 +469,7 @@ def _parse_overrides(items: list[str]) -> dict:
 
 
 app.add_typer(ls_app, name="ls")
+app.add_typer(db_app, name="db")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..io import jsonl_lines, write_text_atomic
 from .extract import COLUMNS
+from .taxonomy import METRICS, ROLES, SOURCE_TYPES, YEAR_BASES
 
 FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 
@@ -62,7 +63,7 @@ def arrow_schema():
                                           "population_start", "population_end", "reference_year",
                                           "comparison_year")})
     types.update({c: pa.float64() for c in ("value", "low", "high", "comparison_value")})
-    types.update({c: pa.bool_() for c in ("hedged", "reference_year_inferred")})
+    types["hedged"] = pa.bool_()
     return pa.schema([(c, types[c]) for c in COLUMNS])
 
 
@@ -73,7 +74,10 @@ def json_schema() -> dict[str, Any]:
     kinds = {pa.string(): "string", pa.int64(): "integer", pa.float64(): "number", pa.bool_(): "boolean"}
     props: dict[str, dict[str, Any]] = {f.name: {"type": [kinds[f.type], "null"]} for f in arrow_schema()}
     props["claim_type"] = {"enum": ["statistic", "assessment"]}
-    props["role"] = {"enum": ["main", "part", "comparison", None]}
+    props["role"] = {"enum": [*ROLES, None]}
+    props["metric"] = {"enum": [*METRICS, None]}
+    props["year_basis"] = {"enum": [*YEAR_BASES, None]}
+    props["source_type"] = {"enum": [*SOURCE_TYPES, None]}
     props["polarity"] = {"enum": ["negative", "positive", "neutral", None]}
     props["bound"] = {"enum": ["lower", "upper", "approximate", "range", None]}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "claimnlp claim row",

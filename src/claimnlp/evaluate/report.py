@@ -74,6 +74,19 @@ def wide_console() -> Console:
     return console if console.is_terminal else plain_console(width=140)
 
 
+def claims_table(c: dict[str, Any], title: str) -> Table:
+    """StatisticClaim scores (``evaluate.statistics.score_claims``): claim P/R/F1, then each field's accuracy."""
+    t = Table(title=title, title_justify="left")
+    for col in ("score", "value", "95% CI", "n"):
+        t.add_column(col, justify="left" if col == "score" else "right")
+    t.add_row(Text("claim F1 (value+metric+year)", style="bold"), _f(c["f1"]), _ci(c["f1_ci"]),
+              f"{c['correct']}/{c['predicted']} pred, {c['gold']} gold")
+    t.add_row("claim P / R", f"{_f(c['p'])} / {_f(c['r'])}", "", "")
+    for name, x in c["fields"].items():
+        t.add_row(f"{name} accuracy", _f(x["acc"]), _ci(x["ci"]), str(x["n"]))
+    return t
+
+
 def print_metrics(m: dict[str, Any], title: str, console: Console | None = None) -> None:
     (console or wide_console()).print(metrics_table(m, title))
 

@@ -87,7 +87,9 @@ def assemble(config_path: str | Path, overrides: dict | None = None) -> Language
     """Build and initialise a pipeline from a config (what ``spacy assemble`` does), for tests and scripts."""
     config = spacy.util.load_config(config_path, overrides=overrides or {}, interpolate=False)
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
-    nlp.initialize()
+    sourced = [name for name, comp in config["components"].items() if "source" in comp]
+    with nlp.select_pipes(disable=sourced):  # as spacy's init_nlp: sourced components keep their weights
+        nlp.initialize()
     return nlp
 
 
