@@ -5,6 +5,12 @@ errors never enter it. Passages: all of ``test`` and ``test-v2`` and a seeded sa
 ``dev``; items are dealt into batches of about equal size, passages kept whole.
 
     python scripts/claims_gold_items.py --dev 25 --batches 6 --overlap 18 -o annotations/claims_gold/items
+
+``--rules-dev N`` instead writes only extra batches (numbered after the existing ones) of N
+seeded ``train`` passages of one section: the split ``dev-prosecution``, a development set
+for the extraction rules on the figures dev has few of (prosecutions, convictions, penalties).
+
+    python scripts/claims_gold_items.py --rules-dev 12 --section prosecution --batches 3
 """
 
 from __future__ import annotations
@@ -35,6 +41,20 @@ def items_of(record: dict, split: str) -> dict:
             "section", "report")}, "text": text, "quantities": quantities}
 
 
+def write_rules_dev(gold: Path, out: Path, args: argparse.Namespace) -> None:
+    train = [json.loads(line) for line in (gold / "train.jsonl").open(encoding="utf-8")]
+    pool = sorted((r for r in train if r["meta"].get("section") == args.section and
+                   any(s["label"] == "QUANTITY" for s in r["spans"])), key=lambda r: r["id"])
+    chosen = [items_of(r, f"dev-{args.section}") for r in random.Random(args.seed).sample(pool, args.rules_dev)]
+    first = len(list(out.glob("batch-*.jsonl"))) + 1
+    for k in range(args.batches):
+        batch = chosen[k :: args.batches]
+        with (out / f"batch-{first + k}.jsonl").open("w", encoding="utf-8") as f:
+            for c in batch:
+                f.write(json.dumps(c, ensure_ascii=False) + "\n")
+        print(f"batch-{first + k}: {len(batch)} passages, {sum(len(c['quantities']) for c in batch)} quantities")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dev", type=int, default=25, help="dev passages sampled (seeded)")
@@ -42,8 +62,13 @@ def main() -> None:
     ap.add_argument("--overlap", type=int, default=18, help="passages also given to a second annotator (seeded)")
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("-o", "--out", default=str(ROOT / "annotations" / "claims_gold" / "items"))
+    ap.add_argument("--rules-dev", type=int, default=0, help="only write this many train passages as new batches")
+    ap.add_argument("--section", default="prosecution", help="section of the --rules-dev passages")
     args = ap.parse_args()
     gold = ROOT / "annotations" / "gold"
+    if args.rules_dev:
+        write_rules_dev(gold, Path(args.out), args)
+        return
     chosen: list[dict] = []
     for split in ("test", "test-v2"):
         chosen += [items_of(json.loads(line), split) for line in (gold / f"{split}.jsonl").open(encoding="utf-8")]

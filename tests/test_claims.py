@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from claimnlp.claims import COLUMNS, extract
 from claimnlp.claims.output import json_schema, read_claims
+from claimnlp.claims.report import evidence_id
 from claimnlp.cli import app
 from claimnlp.convert import doc_from_record
 from claimnlp.schema import Record
@@ -35,7 +36,7 @@ def test_seed_765_with_breakdown_source_year_and_comparison(seed_claims):
     rows, _ = seed_claims
     total = stat(rows, "765", "victims")
     assert total["value"] == 765 and total["source_org"] == "national police"
-    assert (total["reference_year"], total["reference_year_inferred"]) == (2019, True)  # report 2020 - 1
+    assert (total["reference_year"], total["year_basis"]) == (2019, "reporting_period")  # report 2020 - 1
     assert (total["comparison_value"], total["comparison_year"]) == (1600, 2018)
     parts = {(r["text"], r["population_head"]) for r in rows if r["parent_claim_id"] == total["claim_id"]
              and r["role"] == "part"}
@@ -61,7 +62,7 @@ def test_seed_other_statistics(seed_claims):
     f = stat(rows, "454", "foreign victims")
     assert (f["comparison_value"], f["comparison_year"]) == (235, 2018)
     assert f["population_nationality"] == "foreign" and f["reference_year"] == 2019
-    assert not f["reference_year_inferred"]  # "Of the victims identified in 2019"
+    assert f["year_basis"] == "explicit"  # "Of the victims identified in 2019"
     v = stat(rows, "270", "Venezuelan adults")
     assert (v["population_head"], v["population_nationality"]) == ("adults", "Venezuelan")
     c = stat(rows, "31", "Venezuelan children")
@@ -105,17 +106,18 @@ def test_extract_refuses_unknown_format(tmp_path):
     assert res.exit_code == 1 and "unknown claims format" in res.stderr
 
 
-def test_report_is_offline_and_links_figures_to_sentences(tmp_path, corpus_rows):
+def test_report_command_writes_an_offline_dashboard_with_findings(tmp_path, corpus_rows):
     src = tmp_path / "p.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in corpus_rows if r["country"] in ("Peru", "Kuwait")))
     claims, page = tmp_path / "c.parquet", tmp_path / "r.html"
     assert CliRunner().invoke(app, ["extract", str(src), "-o", str(claims)]).exit_code == 0
     res = CliRunner().invoke(app, ["report", str(claims), "-o", str(page)])
     assert res.exit_code == 0, res.output
+    assert "findings ->" in res.stderr
     html = page.read_text()
-    assert "<script" not in html and "http://" not in html.split("<body>")[0] and "<svg" in html
-    anchors = {a.split("'")[0] for a in html.split("href='#")[1:]}
-    assert anchors and all(f"id='{a}'" in html for a in anchors)
+    assert "<script src" not in html and "<link" not in html
+    stats = [r for r in read_claims(claims) if r["claim_type"] == "statistic"]
+    assert stats and all(f"id='{evidence_id(r['claim_id'])}'" in html for r in stats)
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium not installed (.ci/run installs it)")
@@ -127,10 +129,11 @@ def test_report_renders_in_headless_chromium(tmp_path, corpus_rows):
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(["chromium", *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120,
-                         check=False)
+    dom = subprocess.run(["chromium", *flags, "--virtual-time-budget=10000", "--dump-dom", page.as_uri() + "#country=Peru"],
+                         capture_output=True, text=True, timeout=120, check=False)
     assert dom.returncode == 0, dom.stderr[-500:]
-    assert "Victims identified per country" in dom.stdout and "Share of negative assessments" in dom.stdout
+    assert "main-svg" in dom.stdout and 'class="legendtext"' in dom.stdout and ">Peru</text>" in dom.stdout
+    assert "Share of negative assessments" in dom.stdout
     subprocess.run(["chromium", *flags, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
                    capture_output=True, timeout=120, check=False)
     assert shot.exists() and shot.stat().st_size > 10_000

@@ -47,11 +47,11 @@ def peru(tmp_path_factory):
     d = tmp_path_factory.mktemp("db")
     old = _write(d / "old.jsonl", [r for r in rows if r["report_year"] != years[-1]])
     new = _write(d / "new.jsonl", [r for r in rows if r["report_year"] == years[-1]])
-    return d, old, new, len(rows)
+    return old, new, len(rows)
 
 
 def test_build_then_rebuild_gives_the_same_database(peru, tmp_path):
-    d, old, new, _ = peru
+    old, new, _ = peru
     db = tmp_path / "c.duckdb"
     res = _build(old, new, "-o", db, "--export", tmp_path / "out")
     assert res.exit_code == 0, res.output
@@ -67,7 +67,7 @@ def test_build_then_rebuild_gives_the_same_database(peru, tmp_path):
 
 
 def test_a_new_report_year_appends_and_the_audit_sees_it(peru, tmp_path):
-    d, old, new, total = peru
+    old, new, total = peru
     db = tmp_path / "c.duckdb"
     assert _build(old, "-o", db).exit_code == 0
     before = _dump(db)
@@ -84,7 +84,7 @@ def test_a_new_report_year_appends_and_the_audit_sees_it(peru, tmp_path):
 
 
 def test_a_changed_passage_is_tagged_again(peru, tmp_path):
-    d, old, _, _ = peru
+    old, _, _ = peru
     db = tmp_path / "c.duckdb"
     assert _build(old, "-o", db).exit_code == 0
     rows = [json.loads(line) for line in old.read_text().splitlines()]

@@ -80,8 +80,10 @@ def _same_body(a: str, b: str) -> bool:
     if a in generic or b in generic or a in b or b in a:
         return True
     for short, long in ((a, b), (b, a)):
-        letters = "".join(w[0] for w in re.findall(r"[a-z]+", long) if w not in ("of", "and", "for", "the", "on"))
-        if short.rstrip("s").replace(" ", "") in (letters, letters.rstrip("s")):
+        words = re.findall(r"[a-z]+", long)
+        initials = {"".join(w[0] for w in words),  # "MOL": Ministry of Labor; "ML" too
+                    "".join(w[0] for w in words if w not in ("of", "and", "for", "the", "on"))}
+        if short.replace(" ", "").removesuffix("s") in initials:
             return True
     return False
 

@@ -199,12 +199,19 @@ def statistic_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
             row["role"] = "comparison"
             seg = next((a, b) for a, b in segs if a <= q.start < b)
             row["_segment"] = seg[0]
-            scope = [t for t in doc[seg[0] : seg[1]] if t.i > q.start]
+            # the comparison's own words: up to the next figure of the clause ("113 investigations during the
+            # previous reporting period and 19 in 2020")
+            nxt = min((e.start for e in doc.ents if e.label_ == "QUANTITY" and q.end <= e.start < seg[1]),
+                      default=seg[1])
+            scope = [t for t in doc[q.end : nxt]]
+            if not years_in(scope) and not _phrase_in(scope, "period"):
+                scope = [t for t in doc[q.end : seg[1]]]  # "(57 females and 19 males in 2018)": the list's year
         else:
             scope = [t for t in sent if not _inside(t.i, segs)]
         years = years_in(scope)
-        basis = year_basis(q, years, in_comparison, " ".join(t.text for t in scope), fig.metric)
+        basis = year_basis(q, years, in_comparison, " ".join(t.text for t in scope), fig.metric, fig.unit)
         if basis == "reporting_period" and not any(YEAR.match(t.text) for t in sent) and context is not None \
+                and "reporting period" not in sent.text.lower() \
                 and context[0] in (sent.start, doc[sent.start - 1].sent.start if sent.start else -1) \
                 and context[1] != row_report_year(report_year):
             basis, years = "explicit", [context[1]]  # "In 2018, police identified 50 victims. Of these, ..."
@@ -224,6 +231,10 @@ def statistic_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
         if row["metric"] is None:
             row["metric"] = default_metric(row["unit"])
     return rows
+
+
+def _phrase_in(tokens: list[Any], word: str) -> bool:
+    return any(t.lower_ == word for t in tokens)
 
 
 def row_report_year(report_year: Any) -> int | None:

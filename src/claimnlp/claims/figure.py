@@ -169,21 +169,27 @@ def _metric(q: Span, anchor: Token, unit: str | None, money: str | None, chain: 
     lex = lexicon()
     sent = q.sent
     clause = " ".join(t.lower_ for t in chain) + " " + sent.text.lower()
+    # a penalty the law prescribes, not one a court imposed: the sentence speaks of the law and no verb over
+    # the figure says it was imposed ("prescribed penalties of five to 10 years' imprisonment and a fine of ...")
+    law = _phrase(sent.doc[sent.start : q.end].text.lower(), lex["law_words"])
+    imposed = any(_stem(t.lower_, lex["imposed_words"]) for t in chain[1:])
     if money:
         if _phrase(clause, lex["restitution_words"]):
             return "restitution"
+        if law and not imposed:
+            return "statutory_penalty"
         if _phrase(clause, lex["fine_words"]):
             return "sentences"
         return "funding"
     if unit in ("years", "months", "days", "weeks"):
+        if law and not imposed:
+            return "statutory_penalty"
         path = " ".join(t.lower_ for t in chain)
-        for words, metric in ((lex["penalty_words"], "statutory_penalty"), (lex["sentence_words"], "sentences")):
-            if _phrase(path, words):
-                return metric
         before = sent.doc[sent.start : q.start].text.lower()
-        for words, metric in ((lex["penalty_words"], "statutory_penalty"), (lex["sentence_words"], "sentences")):
-            if _phrase(before, words):
-                return metric
+        for text in (path, before):
+            for words, metric in ((lex["sentence_words"], "sentences"), (lex["penalty_words"], "statutory_penalty")):
+                if _phrase(text, words):
+                    return metric
         return "other"
     if unit == "percent":
         return "other"
@@ -199,8 +205,12 @@ def _metric(q: Span, anchor: Token, unit: str | None, money: str | None, chain: 
     for t in governing:
         found = _verb_metric(t, unit)
         if found is not None:
-            first = _verb_metric(t.head, unit) if t.dep_ == "conj" else None
-            return first or found  # "identified and referred 200 victims": the first verb
+            # "identified and referred 200 victims": the first verb, when the figure is its object too (not in
+            # "investigated 18 cases, prosecuted 25 traffickers", where each verb has its own)
+            shared = t.dep_ == "conj" and not any(c.dep_ in ("dobj", "nummod", "pobj") for c in t.head.children)
+            first = _verb_metric(t.head, unit) if shared else None
+            trained = [c for c in t.children if c.dep_ == "dobj" and c.lower_ in lex["metric_nouns"]["officials_trained"]]
+            return "officials_trained" if trained else first or found
         low = t.lower_
         if t.lower_ in nouns and t.dep_ not in CLAUSE_DEPS:
             return nouns[t.lower_]
@@ -350,11 +360,11 @@ def _governs_period(q: Span) -> bool:
 
 
 def year_basis(q: Span, segment_years: list[int], in_comparison: bool, segment_text: str,
-               metric: str | None) -> str:
+               metric: str | None, unit: str | None) -> str:
     """How the figure's year is known (taxonomy decision 4-5): a year governing it, the report's period, none."""
     lex = lexicon()
-    if metric == "statutory_penalty":
-        return "none"
+    if metric == "statutory_penalty" or (metric == "other" and unit in ("years", "months", "weeks", "days")):
+        return "none"  # a prescribed penalty; a duration or age ("within 30 days", "for the first time in 7 years")
     text = segment_text.lower()
     before = q.doc[q.sent.start : q.start].text.lower()
     if re.search(r"\bsince (?:19|20)\d\d\b", text):
@@ -369,9 +379,13 @@ def year_basis(q: Span, segment_years: list[int], in_comparison: bool, segment_t
 
 
 def years_in(tokens: list[Token]) -> list[int]:
-    """Calendar years among tokens, skipping ``since 2015`` (a multi-year span, decision 5)."""
+    """Calendar years among tokens, skipping ``since 2015`` (a multi-year span, decision 5) and law names."""
+    law_nouns = lexicon()["law_nouns"]
     out = []
     for t in tokens:
-        if YEAR.match(t.text) and not (t.i > 0 and t.doc[t.i - 1].lower_ == "since"):
-            out.append(int(t.text))
+        if not YEAR.match(t.text) or (t.i > 0 and t.doc[t.i - 1].lower_ == "since"):
+            continue
+        if any(x.lower_ in law_nouns for x in t.doc[t.i + 1 : min(t.i + 4, len(t.doc))]):
+            continue  # "the 2008 Anti-Trafficking in Persons Act" names a law, not the figure's year
+        out.append(int(t.text))
     return out
