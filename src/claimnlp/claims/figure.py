@@ -113,9 +113,11 @@ def _unit(q: Span, anchor: Token, population: Span | None, money: str | None) ->
     lex = lexicon()
     if money:
         return money
-    for t in list(q) + ([anchor] if anchor.i >= q.end else []):
-        if t.lower_ in lex["unit_words"]:
-            return str(lex["unit_words"][t.lower_])
+    after = [q.doc[q.end]] if q.end < len(q.doc) else []  # "four to eight years imprisonment"
+    for t in list(q) + ([anchor] if anchor.i >= q.end else []) + after:
+        word = t.lower_.rstrip("’'")
+        if word in lex["unit_words"]:
+            return str(lex["unit_words"][word])
     if population is not None:
         words = [w for w in population.text.replace("-", " ").split() if w]
         lower = [w.lower() for w in words]
@@ -207,7 +209,7 @@ def _metric(q: Span, anchor: Token, unit: str | None, money: str | None, chain: 
         if found is not None:
             # "identified and referred 200 victims": the first verb, when the figure is its object too (not in
             # "investigated 18 cases, prosecuted 25 traffickers", where each verb has its own)
-            shared = t.dep_ == "conj" and not any(c.dep_ in ("dobj", "nummod", "pobj") for c in t.head.children)
+            shared = t.dep_ == "conj" and not any(c.dep_ in ("dobj", "nummod", "pobj", "prep") for c in t.head.children)
             first = _verb_metric(t.head, unit) if shared else None
             trained = [c for c in t.children if c.dep_ == "dobj" and c.lower_ in lex["metric_nouns"]["officials_trained"]]
             return "officials_trained" if trained else first or found
