@@ -20,6 +20,11 @@ cp "$ROOT/examples/peru_2020.txt" "$WORK/report.txt"
 cd "$WORK"  # nowhere near the checkout
 "$WORK/venv/bin/claimnlp" info
 "$WORK/venv/bin/claimnlp" tag report.txt --format jsonl -o tagged.jsonl
+# the claim layer's package data (word lists, the dashboard's script) and the database, from the wheel
+"$WORK/venv/bin/claimnlp" extract report.txt -o claims.jsonl --model claimnlp-cnn
+"$WORK/venv/bin/claimnlp" report claims.jsonl -o dashboard.html
+"$WORK/venv/bin/claimnlp" db build report.txt -o claims.duckdb --model claimnlp-cnn
+grep -q "plotly" dashboard.html
 "$WORK/venv/bin/python" - <<'PY'
 import json
 rec = json.loads(open("tagged.jsonl", encoding="utf-8").readline())
