@@ -3,11 +3,14 @@
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from claimnlp.claims import extract
 from claimnlp.claims.audit import audit_claims
 from claimnlp.claims.checks import check_claims
+from claimnlp.claims.taxonomy import METRICS, ROLES, YEAR_BASES
 from claimnlp.cli import app
 from claimnlp.evaluate.statistics import FIELDS, passage_counts, score_claims
 from claimnlp.pipeline import load_pipeline
@@ -205,3 +208,27 @@ def test_check_and_audit_commands_name_the_sentences(tmp_path):
     assert res.exit_code == 0 and "0 audit findings" in res.stderr
     res = CliRunner().invoke(app, ["check", str(tmp_path / "missing.jsonl")])
     assert res.exit_code == 1 and "no such file" in res.stderr
+
+
+FRAGMENTS = ["The government identified", "765 victims", "—including 148 girls, 38 boys, and 579 adults—",
+             "compared with 1,600 in 2018", "(882 in 2017)", "Of these,", "21 were children", "; 29 were female",
+             "and prosecuted 45 suspects", "convicted 12 traffickers", "the previous reporting period",
+             "prescribed penalties of five to 10 years' imprisonment and a fine of 5 million FCFA ($9,450)",
+             "allocated €145,520 ($178,550)", "It", "an increase from 235", "since 2015", "According to NGOs,",
+             "at least", "one", "(", ")", ":", ".", ",", "and", "the 2008 Anti-Trafficking Act", "percent", "\n"]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=25), st.integers(2005, 2030) | st.none())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_arrangement_of_report_phrases_gives_valid_claims(rules_nlp, fragments, report_year):
+    doc = rules_nlp(" ".join(fragments))
+    doc._.passage_id, doc._.meta = "p", {"country": "Atlantis", "report_year": report_year}
+    rows = [r for r in extract(doc, "t") if r["claim_type"] == "statistic"]
+    ids = {r["claim_id"] for r in rows}
+    for r in rows:
+        assert r["metric"] in METRICS and r["role"] in ROLES and r["year_basis"] in YEAR_BASES
+        assert r["parent_claim_id"] is None or r["parent_claim_id"] in ids
+        assert (r["year_basis"] == "none") <= (r["reference_year"] is None)
+    check_claims(rows)
+    audit_claims(rows + [{**r, "report_year": (report_year or 2020) + 1, "claim_id": r["claim_id"] + "b",
+                          "parent_claim_id": None} for r in rows])
