@@ -1,8 +1,10 @@
-"""Give an already trained pipeline the stock English parser (``claimnlp.pipeline.parser``), without retraining.
+"""Give an already trained pipeline the stock English parser and the figure parser that runs it
+(``claimnlp.pipeline.parser``), without retraining.
 
-The configs in ``configs/`` source the same parser, so pipelines trained from them have it;
-this script brings shipped pipelines trained before to the same shape, then, as after
-training, stamps the version anew from the changed config and records the dev scores.
+The configs in ``configs/`` have the same two components, so pipelines trained from them have
+them; this script brings shipped pipelines trained before to the same shape (one that has the
+parser already gets the figure parser), then, as after training, stamps the version anew from
+the changed config and records the dev scores.
 
     python scripts/add_parser.py --model src/claimnlp/models/claimnlp-cnn
 """
@@ -26,10 +28,10 @@ def main() -> None:
     args = ap.parse_args()
     out = Path(args.model)
     nlp = load_pipeline(str(out))
-    if "parser" in nlp.pipe_names:
-        raise SystemExit(f"{out}: already has a parser")
-    disabled = list(nlp.disabled)
+    if "figure_parser" in nlp.component_names:
+        raise SystemExit(f"{out}: already has the figure parser")
     add_parser(nlp, args.source)
+    disabled = list(nlp.disabled)
     tmp = out.with_name(f".{out.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     nlp.to_disk(tmp)

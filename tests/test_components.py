@@ -201,7 +201,7 @@ def test_an_assessment_ruler_without_patterns_warns_once(text: str) -> None:
 def test_rules_need_no_sentence_segmenter(rules_nlp: Language, text: str) -> None:
     """The counts linker failed with E030 without one; without, the doc is one sentence (the parser, which would
     set sentences too, is left out with it)."""
-    with rules_nlp.select_pipes(disable=["sentencizer", "parser"]):
+    with rules_nlp.select_pipes(disable=["sentencizer", "figure_parser"]):
         doc = rules_nlp(text)
     assert not doc.has_annotation("SENT_START")
     links = {(doc.char_span(*r["head"]).text, doc.char_span(*r["child"]).text) for r in doc._.relations}

@@ -232,3 +232,20 @@ def test_any_arrangement_of_report_phrases_gives_valid_claims(rules_nlp, fragmen
     check_claims(rows)
     audit_claims(rows + [{**r, "report_year": (report_year or 2020) + 1, "claim_id": r["claim_id"] + "b",
                           "parent_claim_id": None} for r in rows])
+
+
+def test_the_parser_runs_on_figure_sentences_and_keeps_the_sentences(rules_nlp, corpus_rows):
+    assert "parser" in rules_nlp.disabled and "figure_parser" in rules_nlp.pipe_names
+    texts = [r["text"] for r in corpus_rows[:12]]
+    with rules_nlp.select_pipes(disable=["figure_parser"]):
+        plain = list(rules_nlp.pipe(texts))
+    for doc, ref in zip(rules_nlp.pipe(texts), plain, strict=True):
+        assert [s.start for s in doc.sents] == [s.start for s in ref.sents]  # the sentencizer's, untouched
+        for s in doc.sents:
+            figure = any(e.label_ == "QUANTITY" for e in s.ents)
+            flat = all(t.dep_ == "dep" for t in s[1:]) and s[0].dep_ == "ROOT"
+            assert flat != figure or len(s) == 1 or any(t.lower_ in ("it", "they") for t in
+                                                          (doc[s.end].sent if s.end < len(doc) else s))
+    with rules_nlp.select_pipes(disable=["sentencizer"]):  # no sentences: the doc is parsed whole
+        doc = rules_nlp(texts[0])
+    assert doc.has_annotation("DEP") and any(t.dep_ == "nsubj" for t in doc)
