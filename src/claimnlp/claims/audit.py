@@ -60,7 +60,8 @@ def _headlines(rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], dict[int, di
 
 
 def _restated_headline(r: dict[str, Any], by_id: dict[str, dict[str, Any]],
-                       headlines: dict[tuple[Any, ...], dict[int, dict[str, Any]]]) -> bool:
+                       headlines: dict[tuple[Any, ...], dict[int, dict[str, Any]]],
+                       largest: dict[tuple[Any, ...], dict[str, Any]]) -> bool:
     """A restatement of a headline: a comparison attached to its report's headline figure (``765 victims,
     compared with 1,600 in 2018``), or a main figure that is the largest its report gives for that earlier year."""
     if r.get("population_qualifiers"):
@@ -68,9 +69,7 @@ def _restated_headline(r: dict[str, Any], by_id: dict[str, dict[str, Any]],
     if r.get("role") == "comparison":
         main = by_id.get(r.get("parent_claim_id") or "")
         return main is not None and any(main is h for h in headlines.get(_key(main), {}).values())
-    return all((number(o["value"]) or 0) <= (number(r["value"]) or 0) for o in by_id.values()
-               if o is not r and _usable(o) and _restates(o) and o.get("role") == "main" and _key(o) == _key(r)
-               and o.get("report_year") == r.get("report_year"))
+    return r is largest.get((_key(r), r.get("report_year")))
 
 
 def _same_body(a: str, b: str) -> bool:
@@ -92,9 +91,15 @@ def audit_claims(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Findings for headline figures restated across report years, in a stable order (by country, metric, year)."""
     by_id = {r["claim_id"]: r for r in rows}
     headlines = _headlines(rows)
+    largest: dict[tuple[Any, ...], dict[str, Any]] = {}  # per key and report: its largest restating main figure
+    for r in rows:
+        if _usable(r) and _restates(r) and r.get("role") == "main":
+            k = (_key(r), r.get("report_year"))
+            if k not in largest or (number(r["value"]) or 0) > (number(largest[k]["value"]) or 0):
+                largest[k] = r
     out = []
     for r in sorted((r for r in rows if _usable(r) and _restates(r)), key=lambda r: (str(_key(r)), r["claim_id"])):
-        if not _restated_headline(r, by_id, headlines):
+        if not _restated_headline(r, by_id, headlines, largest):
             continue
         report = integer(r["report_year"]) or 0
         country, metric, unit, year = _key(r)

