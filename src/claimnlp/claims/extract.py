@@ -25,6 +25,7 @@ YEAR = re.compile(r"^(?:19|20)\d\d$")
 COMPARISON_MARKERS = (("compared",), ("an", "increase", "from"), ("a", "decrease", "from"), ("up", "from"),
                       ("down", "from"), ("versus",), ("vs.",), ("increase", "from"), ("decrease", "from"),
                       ("from",), ("(",))
+MARKER_STARTS = {m[0] for m in COMPARISON_MARKERS}
 PART_MARKERS = ("including", "among", "whom", "which", ":", "(")
 LIST_GAP = 4  # at most this many words between two items of one breakdown list ("12 women, 10 girls, and two")
 SEGMENT_ENDS = ("—", "–", ")", ";", "compared", "an", "while", "whereas")
@@ -43,6 +44,8 @@ COLUMNS = [
 def _comparison_start(sent: Span, i: int) -> int | None:
     """Token index where a comparison opens at token ``i``, if one does (``compared with``, ``(882 in 2018``)."""
     doc = sent.doc
+    if doc[i].lower_ not in MARKER_STARTS:  # most tokens: one look
+        return None
     for marker in COMPARISON_MARKERS:
         words = [t.lower_ for t in doc[i : i + len(marker)]]
         if tuple(words) == marker:
