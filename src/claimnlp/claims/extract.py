@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from ..pipeline.extensions import CLAIMS_KEY
 from .figure import default_metric, is_money, read_figure, same_family, source_type, year_basis, years_in
 from .normalise import ACTOR_WORDS, hedges, population_head, section, topic
+from .taxonomy import basis_year
 
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 COMPARISON_MARKERS = (("compared",), ("an", "increase", "from"), ("a", "decrease", "from"), ("up", "from"),
@@ -232,14 +233,12 @@ def statistic_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
         if basis == "reporting_period" and not any(YEAR.match(t.text) for t in sent) and context is not None \
                 and "reporting period" not in sent.text.lower() \
                 and context[0] in (sent.start, doc[sent.start - 1].sent.start if sent.start else -1) \
-                and context[1] != row_report_year(report_year):
+                and context[1] != basis_year("reporting_period", report_year):
             basis, years = "explicit", [context[1]]  # "In 2018, police identified 50 victims. Of these, ..."
         if basis == "explicit" and not in_comparison:
             context = (sent.end, years[0])
         row["year_basis"] = basis
-        offset = {"reporting_period": 1, "previous_period": 2}.get(basis)
-        row["reference_year"] = (years[0] if basis == "explicit" else
-                                 report_year - offset if offset and isinstance(report_year, int) else None)
+        row["reference_year"] = years[0] if basis == "explicit" else basis_year(basis, report_year)
         rows.append(row)
     _link(doc, rows, segments)
     for i, row in enumerate(rows):
@@ -254,11 +253,6 @@ def statistic_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
 
 def _phrase_in(tokens: list[Any], word: str) -> bool:
     return any(t.lower_ == word for t in tokens)
-
-
-def row_report_year(report_year: Any) -> int | None:
-    """The reporting period's year (report year - 1), if the report year is known."""
-    return report_year - 1 if isinstance(report_year, int) else None
 
 
 def _inherit(row: dict[str, Any], total: dict[str, Any], year: bool) -> None:

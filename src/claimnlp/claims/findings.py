@@ -7,6 +7,7 @@ its sentence, so a reader can judge it without opening the report.
 from __future__ import annotations
 
 import hashlib
+import math
 from typing import Any
 
 FINDING_COLUMNS = ("finding_id", "kind", "scope", "country", "metric", "reference_year", "message", "claims")
@@ -14,11 +15,12 @@ CLAIM_FIELDS = ("claim_id", "doc_id", "report_year", "value", "text", "sentence"
 
 
 def number(v: Any) -> float | None:
-    """A numeric cell as float (claim rows read from CSV hold strings, ``""`` for null)."""
+    """A finite numeric cell as float (claim rows read from CSV hold strings, ``""`` for null; NaN is not a value)."""
     try:
-        return None if v in (None, "") else float(v)
+        n = None if v in (None, "") else float(v)
     except (TypeError, ValueError):
         return None
+    return n if n is not None and math.isfinite(n) else None
 
 
 def integer(v: Any) -> int | None:

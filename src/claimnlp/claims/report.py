@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import importlib.util
 import json
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -19,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .findings import integer, number
 from .taxonomy import METRICS, ROLES
 
 DEFAULT_METRIC = "victims_identified"
@@ -31,20 +31,6 @@ Row = Mapping[str, Any]
 def evidence_id(claim_id: Any) -> str:
     """The element id of a claim's evidence entry: ``c-`` and the claim id, every non-alphanumeric as ``-``."""
     return "c-" + "".join(ch if ch.isalnum() else "-" for ch in str(claim_id))
-
-
-def _num(v: Any) -> float | None:
-    """A finite number from a row value (rows read from CSV hold strings, ``""`` for null; NaN is not JSON)."""
-    try:
-        n = None if v is None or v == "" else float(v)
-    except (TypeError, ValueError):
-        return None
-    return n if n is not None and math.isfinite(n) else None
-
-
-def _int(v: Any) -> int | None:
-    n = _num(v)
-    return None if n is None else int(n)
 
 
 def _str(v: Any) -> str | None:
@@ -72,11 +58,11 @@ def _segments(sentence: str, s0: int | None, spans: Iterable[Span]) -> list[tupl
 
 
 def _figure_span(row: Row) -> Span:
-    return _int(row.get("start")), _int(row.get("end"))
+    return integer(row.get("start")), integer(row.get("end"))
 
 
 def _marked(row: Row) -> str:
-    pieces = _segments(str(row.get("sentence") or ""), _int(row.get("sentence_start")), [_figure_span(row)])
+    pieces = _segments(str(row.get("sentence") or ""), integer(row.get("sentence_start")), [_figure_span(row)])
     return "".join(f"<mark>{html.escape(t)}</mark>" if m else html.escape(t) for t, m in pieces)
 
 
@@ -84,11 +70,11 @@ def _sentences(claims: Iterable[Row], anchors: dict[str, str]) -> list[dict[str,
     """A finding's claims by sentence: one sentence with all its figures marked, not the sentence once per figure."""
     groups: dict[tuple[str, int | None, str], list[Row]] = {}
     for c in claims:
-        key = (str(c.get("doc_id") or ""), _int(c.get("sentence_start")), str(c.get("sentence") or ""))
+        key = (str(c.get("doc_id") or ""), integer(c.get("sentence_start")), str(c.get("sentence") or ""))
         groups.setdefault(key, []).append(c)
-    return [{"doc_id": doc, "report_year": _int(cs[0].get("report_year")),
+    return [{"doc_id": doc, "report_year": integer(cs[0].get("report_year")),
              "segments": _segments(sentence, s0, [_figure_span(c) for c in cs]),
-             "links": [[anchors.get(str(c.get("claim_id"))), str(c.get("text") or _fmt(_num(c.get("value"))))]
+             "links": [[anchors.get(str(c.get("claim_id"))), str(c.get("text") or _fmt(number(c.get("value"))))]
                        for c in cs]}
             for (doc, s0, sentence), cs in groups.items()]
 
@@ -132,12 +118,12 @@ def _payload(stats: list[Row], findings: Sequence[Mapping[str, Any]], anchors: d
         country, metric = _str(r.get("country")), _str(r.get("metric"))
         if country and metric:
             counts[metric][country] += 1
-        year, value = _int(r.get("reference_year")), _num(r.get("value"))
+        year, value = integer(r.get("reference_year")), number(r.get("value"))
         if country and metric and year is not None and value is not None:
             points.append({"id": anchors[str(r.get("claim_id"))], "country": country, "metric": metric,
                            "role": _str(r.get("role")) or "main", "reference_year": year, "value": value,
                            "unit": _str(r.get("unit")), "source": _str(r.get("source_org")),
-                           "report_year": _int(r.get("report_year")),
+                           "report_year": integer(r.get("report_year")),
                            "sentence": " ".join(str(r.get("sentence") or "").split())[:SENTENCE_CHARS]})
     present = set(counts) | {DEFAULT_METRIC}
     metrics = [m for m in METRICS if m in present] + sorted(present - set(METRICS))
@@ -149,7 +135,7 @@ def _payload(stats: list[Row], findings: Sequence[Mapping[str, Any]], anchors: d
         out_findings.append({"finding_id": str(f.get("finding_id") or ""), "kind": str(f.get("kind") or "?"),
                              "scope": str(f.get("scope") or ""), "country": country,
                              "countries": [country] if country else involved, "metric": _str(f.get("metric")),
-                             "reference_year": _int(f.get("reference_year")), "message": str(f.get("message") or ""),
+                             "reference_year": integer(f.get("reference_year")), "message": str(f.get("message") or ""),
                              "sentences": _sentences(f.get("claims") or [], anchors)})
     roles = list(ROLES) + sorted({p["role"] for p in points} - set(ROLES))
     return {"points": points, "countries": sorted({c for m in counts.values() for c in m}),
@@ -164,7 +150,7 @@ def _script_json(data: Any) -> str:
 
 
 def _header(rows: Sequence[Row], stats: list[Row], findings: Sequence[Mapping[str, Any]]) -> str:
-    years = sorted({y for r in rows if (y := _int(r.get("report_year"))) is not None})
+    years = sorted({y for r in rows if (y := integer(r.get("report_year"))) is not None})
     scopes = Counter(str(f.get("scope")) for f in findings)
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "none")
     cells = [(f"{len(stats):,}", "statistic claims"), (f"{len(rows) - len(stats):,}", "assessment claims"),
@@ -196,11 +182,11 @@ def _assessments(rows: Sequence[Row]) -> str:
 def _evidence_item(r: Row, aid: str) -> str:
     e = {k: html.escape(v) if (v := _str(r.get(k))) else "" for k in
          ("metric", "unit", "role", "source_org", "source_type", "year_basis", "doc_id")}
-    year, report = _int(r.get("reference_year")), _int(r.get("report_year"))
+    year, report = integer(r.get("reference_year")), integer(r.get("report_year"))
     source = f"{e['source_org']} ({e['source_type']})" if e["source_org"] else "not stated"
     basis = f" ({e['year_basis']})" if e["year_basis"] else ""
     return (f"<li id='{aid}'><div class='meta'><span class='metric'>{e['metric'] or 'no metric'}</span> "
-            f"<b>{_fmt(_num(r.get('value')))}</b> {e['unit']} · {e['role']} · source: {source} · reference year "
+            f"<b>{_fmt(number(r.get('value')))}</b> {e['unit']} · {e['role']} · source: {source} · reference year "
             f"{year if year is not None else '—'}{basis} · <span class='doc'>{e['doc_id']}</span> "
             f"({report if report is not None else '?'} report)</div><q>{_marked(r)}</q></li>")
 
@@ -217,8 +203,8 @@ def _evidence(stats: list[Row], anchors: dict[str, str]) -> str:
     parts = []
     for country, rs in sorted(by_country.items()):
         items = []
-        for r in sorted(rs, key=lambda r: (_int(r.get("report_year")) or 0, str(r.get("doc_id")),
-                                           _int(r.get("start")) or 0)):
+        for r in sorted(rs, key=lambda r: (integer(r.get("report_year")) or 0, str(r.get("doc_id")),
+                                           integer(r.get("start")) or 0)):
             aid = anchors[str(r.get("claim_id"))]
             if aid not in seen:  # a repeated row: its one entry is enough
                 seen.add(aid)

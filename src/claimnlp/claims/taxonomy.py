@@ -10,6 +10,13 @@ METRICS = ("victims_identified", "victims_assisted", "repatriations", "investiga
 ROLES = ("main", "part", "comparison", "conversion")
 YEAR_BASES = ("explicit", "reporting_period", "previous_period", "none")
 SOURCE_TYPES = ("government", "ngo", "international_organization", "foreign_government", "none")
+BASIS_OFFSETS = {"reporting_period": 1, "previous_period": 2}  # a TIP report of year Y covers Y - 1
+
+
+def basis_year(basis: str, report_year: object) -> int | None:
+    """The year a period basis means in a report of ``report_year`` (None for other bases or an unknown year)."""
+    offset = BASIS_OFFSETS.get(basis)
+    return report_year - offset if offset and isinstance(report_year, int) else None
 
 
 def claim_problem(claim: dict[str, Any], report_year: int | None) -> str | None:
@@ -21,9 +28,9 @@ def claim_problem(claim: dict[str, Any], report_year: int | None) -> str | None:
     year, basis = claim.get("reference_year"), claim["year_basis"]
     if (basis == "none") != (year is None):
         return f"year_basis {basis!r} with reference_year {year!r}"
-    offset = {"reporting_period": 1, "previous_period": 2}.get(basis)
-    if offset and report_year is not None and year != report_year - offset:
-        return f"year_basis {basis!r} in a {report_year} report means {report_year - offset}, not {year}"
+    meant = basis_year(basis, report_year)
+    if meant is not None and year != meant:
+        return f"year_basis {basis!r} in a {report_year} report means {meant}, not {year}"
     if claim["role"] in ("part", "conversion") and claim.get("parent") is None:
         return f"a {claim['role']} needs its parent"
     if claim["role"] not in ("part", "conversion") and claim.get("parent") is not None:

@@ -26,6 +26,7 @@ from ..claims.extract import COLUMNS, extract
 from ..io import Passage
 from ..pipeline import model_version
 from ..tagging import pipe_passages
+from .export import claim_rows
 from .schema import create
 
 PASSAGE_COLUMNS = ("doc_id", "country", "report_year", "section", "report", "url", "text_sha256", "pipeline",
@@ -59,9 +60,7 @@ def _batches(items: list[Passage], size: int) -> Iterator[list[Passage]]:
 
 def write_findings(con: duckdb.DuckDBPyConnection) -> int:
     """Replace the findings with those of every claim now in the file."""
-    cols = ", ".join(f'"{c}"' for c in COLUMNS)
-    cur = con.execute(f"SELECT {cols} FROM claims ORDER BY doc_id, start, claim_type")
-    rows = [dict(zip(COLUMNS, r, strict=True)) for r in cur.fetchall()]
+    rows = claim_rows(con)
     found = check_claims(rows) + audit_claims(rows)
     con.execute("BEGIN")
     con.execute("DELETE FROM finding_claims")

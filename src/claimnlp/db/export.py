@@ -31,13 +31,18 @@ def read_findings(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return out
 
 
+def claim_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every claim in the file as the rows ``claims.extract`` gives, in document order."""
+    cols = ", ".join(f'"{c}"' for c in COLUMNS)
+    return [dict(zip(COLUMNS, r, strict=True)) for r in
+            con.execute(f"SELECT {cols} FROM claims ORDER BY doc_id, start, claim_type").fetchall()]
+
+
 def export_all(db: Path, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        cols = ", ".join(f'"{c}"' for c in COLUMNS)
-        rows = [dict(zip(COLUMNS, r, strict=True)) for r in
-                con.execute(f"SELECT {cols} FROM claims ORDER BY doc_id, start, claim_type").fetchall()]
+        rows = claim_rows(con)
         for suffix in ("parquet", "csv", "jsonl"):
             write_claims(rows, folder / f"claims.{suffix}")
         write_text_atomic(folder / "findings.jsonl",

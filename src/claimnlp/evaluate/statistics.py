@@ -20,6 +20,7 @@ import numpy as np
 from spacy.language import Language
 
 from ..claims.extract import extract
+from ..claims.findings import normalise_source
 from ..io import Passage, jsonl_lines
 from ..pipeline import model_version
 from ..schema import Record
@@ -47,13 +48,6 @@ def _pairs(pred: list[dict[str, Any]], gold: list[dict[str, Any]]) -> list[tuple
     return out
 
 
-def _source(text: str | None) -> str | None:
-    if text is None:
-        return None
-    low = text.lower().strip()
-    return low[4:] if low.startswith("the ") else low
-
-
 def _value(v: Any) -> float | None:
     return None if v is None else round(float(v), 6)
 
@@ -68,7 +62,7 @@ def predicted_view(row: dict[str, Any]) -> dict[str, Any]:
 
     return {"start": row["start"], "end": row["end"], "value": _value(row["value"]), "metric": row["metric"],
             "unit": row["unit"], "reference_year": row["reference_year"], "year_basis": row["year_basis"],
-            "role": row["role"], "source": _source(row["source_org"]), "source_type": row["source_type"],
+            "role": row["role"], "source": normalise_source(row["source_org"]), "source_type": row["source_type"],
             "parent": span(row["parent_claim_id"]) if row["role"] in ("part", "conversion") else None,
             "comparison": span(row["comparison_claim_id"])}
 
@@ -76,7 +70,7 @@ def predicted_view(row: dict[str, Any]) -> dict[str, Any]:
 def gold_view(claim: dict[str, Any]) -> dict[str, Any]:
     out = {f: claim[f] for f in ("start", "end", "metric", "unit", "reference_year", "year_basis", "role",
                                  "source_type")}
-    out.update(value=_value(claim["value"]), source=_source(claim["source"]),
+    out.update(value=_value(claim["value"]), source=normalise_source(claim["source"]),
                parent=tuple(claim["parent"]) if claim["parent"] else None,
                comparison=tuple(claim["comparison"]) if claim["comparison"] else None)
     return out
