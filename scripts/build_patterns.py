@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "configs" / "patterns"
 CORPUS = ROOT / "data" / "corpus" / "tip_passages.jsonl"
 SPLITS = ROOT / "annotations" / "splits.json"
+# ISO 4217 codes, one list for the QUANTITY patterns and the claims' currency units
+ISO_CODES: list[str] = json.loads((ROOT / "src" / "claimnlp" / "claims" / "data" / "statistics.json")
+                                  .read_text(encoding="utf-8"))["iso_codes"]
 
 # ---------------------------------------------------------------- ORG
 ORG_HEADS = [
@@ -47,7 +50,7 @@ ACRONYM_STOPLIST = [
     "MoUs", "FY", "TIP Report", "SDG", "SDGs", "ISBN", "URL", "HTML", "NB", "CEMs", "CEM", "RETA", "LGBTQI+",
     "NPA", "NAPs", "SOGI", "ILO-C", "CFA", "FCFA", "UNHCR's", "GMT", "UTC", "UNSCR", "MSA", "TIER", "WATCH", "LIST",
     "FOR", "AND", "THE", "OF", "TO", "IN",
-]
+] + [c for c in ISO_CODES if c != "SOS"]  # "IDR 5 billion" is money; "SOS" is also SOS Children's Villages
 ORG_DESC_MODS = [
     "national", "specialized", "specialised", "public", "labor", "labour", "federal", "state", "supreme", "high",
     "central", "special", "provincial", "municipal", "immigration", "border", "investigative", "criminal",
@@ -115,6 +118,9 @@ CURRENCY_QUALIFIERS = ["west", "central", "african", "cfa", "new", "taiwan", "ho
                        "czech", "hungarian", "polish", "turkish", "russian", "ukrainian", "israeli", "south",
                        "korean", "japanese", "chinese", "east", "caribbean"]
 CURRENCY_SYMBOLS = ["$", "US$", "€", "£", "¥", "₹"]
+# multipliers (guidelines Q8): "at least double their capacity", "more than fivefold"; the verbs "doubled" are not
+MULTIPLIERS = ["double", "triple", "quadruple", "twice", "thrice"]
+FOLD = r"^(?:two|three|four|five|six|seven|eight|nine|ten|\d+)-?fold$"
 FRACTION_WORDS = ["half", "third", "thirds", "quarter", "quarters", "fifth", "fifths"]
 
 # ---------------------------------------------------------------- POPULATION
@@ -163,11 +169,17 @@ PRE_ADVS = ["often", "still", "also", "reportedly", "generally", "frequently", "
             "substantially", "largely", "previously", "repeatedly", "similarly", "overall"]
 EVAL_NEG = ["inadequate", "insufficient", "limited", "weak", "poor", "lacking", "uneven", "unclear", "ineffective",
             "inconsistent", "minimal", "low", "slow", "lax", "deficient", "underfunded", "understaffed",
-            "unavailable", "inaccessible", "negligible", "modest", "incomplete", "rare", "sporadic", "lacked"]
+            "unavailable", "inaccessible", "negligible", "modest", "incomplete", "rare", "sporadic", "lacked", "harsh",
+            "overcrowded"]
 EVAL_POS = ["robust", "strong", "adequate", "effective", "sufficient", "good", "comprehensive", "successful",
             "proactive", "improved", "well-functioning", "stringent", "commensurate"]
 EFFORT_ADJ_NEG = ["minimal", "modest", "limited", "inadequate", "insufficient", "negligible", "weak", "uneven"]
-EFFORT_ADJ_POS = ["serious", "sustained", "significant", "increasing", "notable", "key", "strong", "concerted"]
+EFFORT_ADJ_POS = ["serious", "sustained", "significant", "increasing", "notable", "key", "strong", "concerted",
+                  "meaningful"]
+# "lacked sufficient resources | to effectively investigate": what the missing means were for is not the verdict
+LACK_PURPOSE = ["to", "necessary", "needed", "required"]
+# the advancement verdicts of the Labor Department's child-labor findings (guidelines rules 80-81)
+ADVANCEMENT = {"positive": ["significant", "moderate"], "neutral": ["minimal"], "negative": ["no"]}
 BE = ["was", "were", "is", "are", "remained", "remain", "remains", "been", "be", "seemed", "appeared", "became"]
 MANNER_NEG = ["unevenly", "inconsistently", "poorly", "inadequately", "insufficiently", "ineffectively", "rarely",
               "seldom"]
@@ -229,13 +241,16 @@ def gazetteer_patterns() -> list[dict]:
             continue
         for m in rx.finditer(row["text"]):
             name = m.group(1).split("\n")[-1].strip()
-            name = re.sub(r"^(?:(?:The|Although|However|In|While|When|Its|Their)\s+(?:the\s+)?)+", "", name)
+            name = re.sub(r"^(?:(?:The|Although|However|In|While|When|Its|Their|According\s+to)\s+(?:the\s+)?)+", "",
+                          name)
             name = re.split(r"[’']s\s+", name)[-1]
             name = re.sub(r"[’']s$", "", name).strip()
             words = name.split()
-            if not words or not heads & set(re.split(r"[\s-]+", name)) or words[0] in ("of", "and", "the"):
-                continue
-            names.update((name, m.group(2)))
+            if len(words) < 2 or not heads & set(re.split(r"[\s-]+", name)) or words[0] in ("of", "and", "the"):
+                continue  # a bare head ("the Office (OHRRNM)") would make every "Office" an ORG
+            names.add(name)
+            if m.group(2) not in ACRONYM_STOPLIST:
+                names.add(m.group(2))
     return [{"label": "ORG", "pattern": n, "id": "org-gazetteer"} for n in sorted(names)]
 
 
@@ -278,15 +293,23 @@ def quantity_patterns() -> list[dict]:
         pats += [base, base + [tok_in(["percent", "%"], attr="LOWER")], base + currency_words]
         pats.append([tok_in(CURRENCY_SYMBOLS, attr="TEXT")] + base)
         pats.append([tok_in(["usd", "eur", "gbp"])] + base)
+        pats.append([tok_in(ISO_CODES, attr="TEXT")] + base)
         for b in factor_sequences(BOUNDS):
             bound = [{"LOWER": ws[0]} if len(ws) == 1 else tok_in(ws) for ws in b]
             pats += [bound + base, bound + base + [tok_in(["percent", "%"])], bound + base + currency_words,
                      bound + [tok_in(CURRENCY_SYMBOLS, attr="TEXT")] + base]
-    num = [{"TEXT": {"REGEX": DIGITS + "|^(?:" + "|".join(NUMBER_WORDS) + ")$"}}]
-    for lead in ([], [tok_in(["estimated", "approximately", "between", "from"])], [{"LOWER": "an"}, {"LOWER": "estimated"}]):
+    # a range never starts at a year: "from $2.1 million in 2017 to $10.2 million" keeps its second figure
+    num = [{"TEXT": {"REGEX": "(?!^(?:19|20)\\d\\d$)(?:" + DIGITS + "|^(?:" + "|".join(NUMBER_WORDS) + ")$)"}}]
+    # "ranged from five to 20": the span is "five to 20" (guidelines Q3), so "from" never leads a range
+    for lead in ([], [tok_in(["estimated", "approximately", "between"])], [{"LOWER": "an"}, {"LOWER": "estimated"}]):
         rng = lead + [symbol] + num + [scale, tok_in(["to", "-", "–", "and"]), symbol] + num + [scale]
         pats += [rng, rng + [tok_in(["percent", "%"])], rng + currency_words]
     pats.append([{"LOWER": "more"}, {"LOWER": "than"}, tok_in(["double", "twice", "triple", "doubled", "tripled"])])
+    fold = {"LOWER": {"REGEX": FOLD}}
+    pats.append([fold])
+    for b in factor_sequences(BOUNDS):
+        bound = [{"LOWER": ws[0]} if len(ws) == 1 else tok_in(ws) for ws in b]
+        pats += [bound + [tok_in(MULTIPLIERS)], bound + [fold]]
     pats.append([{"LOWER": {"IN": ["twice", "thrice"]}}])
     pats.append([tok_in(["one", "two", "three", "a"]), {"TEXT": "-", "OP": "?"}, tok_in(FRACTION_WORDS)])
     pats.append([tok_in(["almost", "nearly", "about", "approximately", "more", "over", "roughly"], "?"),
@@ -319,10 +342,13 @@ def assessment_patterns() -> list[dict]:
     adv = tok_in(ADVS, "*")
     P = []
 
-    def add(polarity: str, pattern: list[dict], cue: str, start: int = 0, not_after: list[str] | None = None) -> None:
+    def add(polarity: str, pattern: list[dict], cue: str, start: int = 0, not_after: list[str] | None = None,
+            stop_at: list[str] | None = None) -> None:
         row = {"label": "ASSESSMENT", "polarity": polarity, "id": cue, "start": start, "pattern": pattern}
         if not_after:
             row["not_after"] = not_after
+        if stop_at:
+            row["stop_at"] = stop_at
         P.append(row)
 
     pre = tok_in(PRE_ADVS, "*")
@@ -331,7 +357,8 @@ def assessment_patterns() -> list[dict]:
     add("negative", [tok_in(["failed", "fails", "fail", "failing"]), {"LOWER": "to"}], "failure")
     add("negative", [adv, tok_in(["lacked", "lacks", "lack"]), {"IS_ALPHA": True}], "lack",
         not_after=["the", "a", "an", "of", "to", "despite", "due", "general", "overall", "widespread", "’s", "'s",
-                   "their", "its", "citing", "by", "any", "with", "public", "official", "continued", "serious"])
+                   "their", "its", "citing", "by", "any", "with", "public", "official", "continued", "serious"],
+        stop_at=LACK_PURPOSE)
     add("negative", [tok_in(["reported", "noted", "cited", "faced"]), {"LOWER": "a", "OP": "?"},
                      tok_in(["shortage", "lack", "dearth"])], "lack")
     add("negative", [tok_in(BE), adv, tok_in(EVAL_NEG)], "evaluative")
@@ -375,6 +402,12 @@ def assessment_patterns() -> list[dict]:
     add("negative", [tok_in(["is", "was"]), {"LOWER": "not"}, {"LOWER": "making"}], "minimum-standards")
     add("positive", [{"LOWER": "fully", "OP": "?"}, tok_in(["meets", "met", "meet", "complies", "comply"]),
                      {"LOWER": "with", "OP": "?"}, {"LOWER": "the"}, {"LOWER": "minimum"}], "minimum-standards")
+    for polarity, levels in ADVANCEMENT.items():
+        add(polarity, [tok_in(["made", "make", "making"]), tok_in(["a", "only"], "*"), tok_in(levels),
+                       {"LOWER": "advancement"}], "advancement")
+        add(polarity, [tok_in(["is", "was", "been"]), {"LOWER": "assessed"}, {"LOWER": "as"}, {"LOWER": "having"},
+                       {"LOWER": "made"}, tok_in(["a", "only"], "*"), tok_in(levels), {"LOWER": "advancement"}],
+            "advancement")
     add("neutral", [tok_in(["remained", "remains", "remain"]), {"LOWER": "on"}, {"LOWER": "tier"}], "tier")
     add("negative", [tok_in(["was", "is", "been"]), {"LOWER": "downgraded"}], "tier")
     add("positive", [tok_in(["was", "is", "been"]), {"LOWER": "upgraded"}], "tier")

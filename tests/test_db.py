@@ -1,4 +1,5 @@
-"""``claimnlp db build``: a real DuckDB file from corpus passages; reruns keep it, new years append; docs queries run."""
+"""``claimnlp db build``: a real DuckDB file from corpus passages; reruns keep it, new years append; docs queries run;
+report families are stored and the audit keeps them apart."""
 
 import json
 import re
@@ -7,15 +8,18 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from claimnlp.claims.audit import audit_claims
 from claimnlp.cli import app
+from claimnlp.db.export import claim_rows
 
 from .conftest import CORPUS, ROOT
 
 QUERIES = re.findall(r"```sql\n(.*?)```", (ROOT / "docs" / "db.md").read_text(encoding="utf-8"), re.S)
+OTHER_REPORTS = CORPUS.parent / "other_reports.jsonl"
 
 
-def _passages(countries: tuple[str, ...], years: tuple[int, ...] | None = None) -> list[dict]:
-    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+def _passages(countries: tuple[str, ...], years: tuple[int, ...] | None = None, corpus=CORPUS) -> list[dict]:
+    rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()]
     return [r for r in rows if r["country"] in countries and (years is None or r["report_year"] in years)]
 
 
@@ -131,3 +135,68 @@ def test_a_file_that_is_not_a_database_is_refused_in_one_line(tmp_path):
     db.write_text("not a database")
     res = _build(src, "-o", db)
     assert res.exit_code == 1 and str(db) in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture(scope="module")
+def two_families(tmp_path_factory):
+    """Guatemala's TIP and DOL passages of report years 2020 and 2021 (the TIP corpus names no family)."""
+    tip = _passages(("Guatemala",), (2020, 2021))
+    dol = _passages(("Guatemala",), (2020, 2021), OTHER_REPORTS)
+    assert tip and dol and all("report" not in r for r in tip)
+    d = tmp_path_factory.mktemp("families")
+    db = d / "c.duckdb"
+    res = _build(_write(d / "p.jsonl", tip + dol), "-o", db)
+    assert res.exit_code == 0, res.output
+    return db, len(tip), len(dol)
+
+
+def test_passages_and_claims_name_their_report_family(two_families):
+    db, tip, dol = two_families
+    con = duckdb.connect(str(db), read_only=True)
+    assert dict(con.execute("SELECT report, count(*) FROM passages GROUP BY ALL").fetchall()) == {"TIP": tip,
+                                                                                               "DOL TDA": dol}
+    rows = claim_rows(con, family=True)
+    con.close()
+    assert rows and {r["report"] for r in rows} == {"TIP", "DOL TDA"}
+    assert all(r["report"] == ("DOL TDA" if r["doc_id"].startswith("dol-") else "TIP") for r in rows)
+
+
+def test_the_documented_family_comparison(two_families):
+    """The docs' query sets the two families' headline figures side by side; checked against the claims."""
+    db, _, _ = two_families
+    query = next(q for q in QUERIES if "dol_tda" in q)
+    con = duckdb.connect(str(db), read_only=True)
+    got = con.execute(query).fetchall()
+    figures = con.execute("SELECT report, country, reference_year, metric, value FROM report_claims WHERE "
+                          "claim_type = 'statistic' AND role = 'main' AND metric <> 'other' AND "
+                          "reference_year IS NOT NULL").fetchall()
+    con.close()
+    best: dict[tuple, float] = {}
+    for report, *key, value in figures:
+        best[(report, *key)] = max(value, best.get((report, *key), value))
+    years = {(c, y) for r, c, y, _ in best if r == "TIP"} & {(c, y) for r, c, y, _ in best if r == "DOL TDA"}
+    want = sorted({(c, y, m) for _, c, y, m in best if (c, y) in years})
+    assert got == [(c, y, m, best.get(("TIP", c, y, m)), best.get(("DOL TDA", c, y, m))) for c, y, m in want]
+    assert got and {c for c, *_ in got} == {"Guatemala"}
+    assert any(t is not None for *_, t, _ in got) and any(d is not None for *_, d in got)
+
+
+def _figure(claim_id: str, value: float, report_year: int, reference_year: int, **kw) -> dict:
+    return {"claim_id": claim_id, "claim_type": "statistic", "doc_id": claim_id.split(":")[0], "country": "Atlantis",
+            "report_year": report_year, "reference_year": reference_year, "value": value, "role": "main",
+            "metric": "prosecutions", "unit": "cases", "year_basis": "reporting_period", "parent_claim_id": None,
+            "population_qualifiers": "", "source_org": "the Public Ministry", "sentence": "x", **kw}
+
+
+def test_the_audit_pairs_report_years_of_one_family_only():
+    """A DOL report restating a year differently from the TIP report is no finding; within DOL it is one."""
+    tip = _figure("tip20:0-3", 36, 2020, 2019)
+    headline = _figure("dol21:0-3", 69, 2021, 2020, report="DOL TDA")
+    restated = _figure("dol21:40-42", 47, 2021, 2019, report="DOL TDA", role="comparison",
+                       parent_claim_id="dol21:0-3", year_basis="explicit")
+    assert audit_claims([tip, headline, restated]) == []
+    assert [f["kind"] for f in audit_claims([tip, {**headline, "report": None}, {**restated, "report": None}])] == [
+        "restated_value_differs"]  # without a family, all three are TIP's
+    found = audit_claims([{**tip, "report": "DOL TDA"}, headline, restated])
+    assert [f["message"] for f in found] == [
+        "Atlantis prosecutions (cases) for 2019: the 2021 DOL TDA report says 47, the 2020 DOL TDA report 36"]

@@ -149,3 +149,25 @@ def test_evaluate_cli_scores_the_rules_on_the_seed(tmp_path):
     assert 0 < m["overall"]["strict"]["micro"]["f1"] < 1
     text = page.read_text()
     assert "peru-2020-protection-seed" in text and ("class='miss'" in text or "class='spur'" in text)
+
+
+def test_evaluate_by_meta_field_and_against_a_predictions_file(tmp_path):
+    """``--by report`` scores each report family apart; ``--compare-predictions`` pairs two outputs on the same
+    passages (e.g. this release against an earlier one's records)."""
+    gold = [Record("tip", TEXT, {}, GOLD.spans, GOLD.relations), Record("dol", TEXT, {"report": "DOL TDA"},
+                                                                      GOLD.spans, GOLD.relations)]
+    perfect = gold
+    worse = [Record(g.id, TEXT, g.meta, [s for s in g.spans if s.label != "ORG"], []) for g in gold]
+    paths = {}
+    for name, recs in (("gold", gold), ("perfect", perfect), ("worse", worse)):
+        paths[name] = tmp_path / f"{name}.jsonl"
+        paths[name].write_text("".join(json.dumps(r.to_dict()) + "\n" for r in recs))
+    out = tmp_path / "m.json"
+    res = CliRunner().invoke(app, ["evaluate", "--gold", str(paths["gold"]), "--predictions", str(paths["worse"]),
+                                   "--by", "report", "--compare-predictions", str(paths["perfect"]), "-o", str(out),
+                                   "--resamples", "50"])
+    assert res.exit_code == 0, res.output
+    result = json.loads(out.read_text())
+    assert sorted(result["by"]["groups"]) == ["DOL TDA", "None"]
+    assert result["by"]["groups"]["DOL TDA"]["labels"]["ORG"]["strict"]["f1"] == 0.0
+    assert result["compare"]["difference"]["strict"]["ORG"]["diff"] == -1.0

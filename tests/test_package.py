@@ -31,6 +31,7 @@ def test_pipeline_version_names_config_and_data():
     assert v == pipeline_version("[nlp]\nlang = en\n", "a" * 64)
     assert v != pipeline_version("[nlp]\nlang = en\n", "b" * 64)  # one more training passage
     assert v != pipeline_version("[nlp]\nlang = de\n", "a" * 64)  # another config
+    assert v != pipeline_version("[nlp]\nlang = en\n", "a" * 64, "0.2.0+1234abcd")  # other rule components
 
 
 def test_shipped_pipelines_are_package_data_with_versions_that_match_their_config():
@@ -40,7 +41,8 @@ def test_shipped_pipelines_are_package_data_with_versions_that_match_their_confi
         assert info.path == MODELS_DIR / name and info.path.is_relative_to(Path(claimnlp.__file__).parent)
         meta = json.loads((info.path / "meta.json").read_text(encoding="utf-8"))
         config = (info.path / "config.cfg").read_text(encoding="utf-8")
-        assert meta["version"] == pipeline_version(config, meta["claimnlp"]["train_data"]["sha256"]), name
+        assert meta["version"] == pipeline_version(config, meta["claimnlp"]["train_data"]["sha256"],
+                                                   meta["claimnlp"].get("rules")), name
 
 
 def test_a_shipped_name_resolves_from_any_directory(tmp_path, monkeypatch):

@@ -101,3 +101,39 @@ def test_shipped_model_matches_the_pattern_files():
     # and its version names these files (the hash scripts/build_rules_model.py records), not earlier ones
     recorded = srsly.read_json(model / "meta.json")["claimnlp"]["train_data"]["sha256"]
     assert recorded == data_hash(sorted(pat.glob("*.jsonl")))
+
+
+def test_trained_pipelines_carry_the_shipped_rule_components():
+    """After a rule change, scripts/refresh_rules.py (or a retrain) must bring the trained pipelines along: the same
+    patterns as claimnlp-rules, and its version in their meta (so their own version changed with it)."""
+    rules = MODELS_DIR / "claimnlp-rules"
+    rules_version = srsly.read_json(rules / "meta.json")["version"]
+    for name in ("claimnlp-cnn", "claimnlp-trf"):
+        model = MODELS_DIR / name
+        assert srsly.read_json(model / "meta.json")["claimnlp"]["rules"] == rules_version, name
+        for component in ("org_ruler", "quantity_ruler", "population_ruler", "assessment_ruler"):
+            shipped = (model / component / "patterns.jsonl").read_bytes()
+            assert shipped == (rules / component / "patterns.jsonl").read_bytes(), (name, component)
+
+
+def test_monitoring_report_shapes(rules_nlp):
+    """Text written for this test in the style of the Labor Department's child-labor findings and the human
+    rights reports (guidelines rules 80-93): citations, table cells, ages, changes and verdicts."""
+    text = ("In 2031, Freedonia made moderate advancement in efforts to eliminate the worst forms of child labor. "
+            "Children perform dangerous tasks in mining.(1-5) Others work in fishing. (2; 6; 7; 8) Table 1 "
+            "provides key indicators.\nWorking (% and population) | 5 to 14 | 12.4 (80,112) |\n"
+            "The inspectorate increased its inspectors from 6 to 19, and its budget rose from $1.2 million in 2030 "
+            "to $3.4 million (MNT 9.5 billion). Sentences range from three to 12 years. Children ages 15 through 17 "
+            "may do light work, and the minimum age for hazardous work is 18 years. Prisons held more than "
+            "fivefold their capacity. The Ministry of Mines lacks the inspectors necessary to enforce the law. "
+            "Existing programs are insufficient to reach all children in mining and, although the government "
+            "acted, gaps remain. Prison conditions remained harsh.")
+    doc = rules_nlp(text)
+    quantities = [e.text for e in doc.ents if e.label_ == "QUANTITY"]
+    assert quantities == ["12.4", "80,112", "6", "19", "$1.2 million", "$3.4 million", "MNT 9.5 billion", "three to 12",
+                          "more than fivefold"], quantities
+    claims = [(c.text, c._.polarity) for c in doc.spans[CLAIMS_KEY]]
+    assert ("made moderate advancement in efforts to eliminate the worst forms of child labor", "positive") in claims
+    assert ("lacks the inspectors", "negative") in claims
+    assert ("are insufficient to reach all children in mining", "negative") in claims
+    assert ("remained harsh", "negative") in claims

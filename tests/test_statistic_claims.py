@@ -249,3 +249,13 @@ def test_the_parser_runs_on_figure_sentences_and_keeps_the_sentences(rules_nlp, 
     with rules_nlp.select_pipes(disable=["sentencizer"]):  # no sentences: the doc is parsed whole
         doc = rules_nlp(texts[0])
     assert doc.has_annotation("DEP") and any(t.dep_ == "nsubj" for t in doc)
+
+
+@pytest.mark.parametrize("report, covered", [("TIP", 2020), (None, 2020), ("DOL TDA", 2021), ("State HRR", 2021)])
+def test_the_reporting_period_depends_on_the_report_family(rules_nlp, report, covered):
+    """A TIP report of 2021 covers 2020; the Labor Department's 2021 Findings and State's 2021 human rights report
+    cover 2021 (their title year is their report_year)."""
+    doc = rules_nlp("The government prosecuted 45 suspects.")
+    doc._.passage_id, doc._.meta = "p", {"country": "Atlantis", "report_year": 2021, "report": report}
+    [row] = [r for r in extract(doc, "t") if r["claim_type"] == "statistic"]
+    assert row["year_basis"] == "reporting_period" and row["reference_year"] == covered

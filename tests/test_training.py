@@ -22,15 +22,19 @@ def _subset(src, dst, n):
 def test_tiny_cnn_training_round_trip(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)  # the config sources the rule components from src/claimnlp/models/claimnlp-rules
     train = _subset(ROOT / "annotations" / "gold" / "train.jsonl", tmp_path / "train.jsonl", 4)
+    other = _subset(ROOT / "annotations" / "gold-other" / "train.jsonl", tmp_path / "other.jsonl", 2)
     dev = _subset(ROOT / "annotations" / "gold" / "dev.jsonl", tmp_path / "dev.jsonl", 2)
     out = tmp_path / "tiny-cnn"
     res = CliRunner().invoke(app, ["train", "--config", "configs/cnn.cfg", "--output", str(out), "--train", str(train),
-                                   "--dev", str(dev), "--set", "training.max_steps=3",
+                                   "--train", str(other), "--dev", str(dev), "--set", "training.max_steps=3",
                                    "--set", "training.eval_frequency=2"])
     assert res.exit_code == 0, res.output
     meta = json.loads((out / "meta.json").read_text())
     assert meta["name"] == "tiny-cnn" and len(meta["claimnlp"]["train_data"]["sha256"]) == 64
-    assert meta["claimnlp"]["train_data"]["train_passages"] == 4
+    assert meta["claimnlp"]["train_data"]["train_passages"] == 6  # TIP and other-report passages, one model
+    assert meta["claimnlp"]["train_data"]["train"] == [str(train), str(other)]
+    rules = json.loads((MODELS_DIR / "claimnlp-rules" / "meta.json").read_text())["version"]
+    assert meta["claimnlp"]["rules"] == rules  # the rule pipeline it sourced is part of what made it
     assert set(meta["claimnlp"]["dev"]) >= {"ORG", "QUANTITY", "POPULATION", "ASSESSMENT", "micro_strict_f1"}
     nlp = load_pipeline(str(out))
     assert {"ner", "claims_tagger", "claims", "counts_linker"} <= set(nlp.pipe_names)

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -46,22 +46,37 @@ def validate(files: list[Path] = typer.Argument(..., help="JSONL files of spec r
         raise typer.Exit(1)
 
 
+class ReportOption(str, Enum):
+    """``claimnlp ingest --report``: auto, or a key of ``ingest.families.FAMILIES``."""
+
+    auto = "auto"
+    tip = "tip"
+    dol_tda = "dol-tda"
+    hrr = "hrr"
+    irf = "irf"
+
+
 @app.command()
 def ingest(
     inputs: list[str] = typer.Argument(..., help="report files: .txt/.md, .html/.htm (one narrative a page), .pdf"),
     output: Path | None = typer.Option(None, "--output", "-o", help="passages JSONL (default: stdout)"),
+    report: ReportOption = typer.Option(ReportOption.auto, "--report", "-r",
+                                        help="report family: auto (from each file's title lines, else TIP), tip, "
+                                             "dol-tda (DOL child labor findings), hrr (human rights), "
+                                             "irf (religious freedom)"),
 ) -> None:
     """Split whole reports into country/section passages with provenance, as JSONL for tag and extract."""
-    from .ingest import ingest_file
+    from .ingest import FAMILIES, ingest_file
     from .ingest.passages import passage_json
 
+    family = None if report is ReportOption.auto else FAMILIES[report.value]
     passages: list[Passage] = []
     problems: list[InputProblem] = []
     warnings = 0
     files = 0
     for source in inputs:
         before = len(passages)
-        for item in ingest_file(source):
+        for item in ingest_file(source, family):
             if isinstance(item, Passage):
                 passages.append(item)
             elif item.warning:  # the text was kept: say so, but the run still succeeds
@@ -162,15 +177,20 @@ def evaluate(
     model: str | None = typer.Option(None, "--model", "-m", help="pipeline to score (default: the default model)"),
     predictions: Path | None = typer.Option(None, "--predictions", help="score these records instead of running a model"),
     compare: str | None = typer.Option(None, "--compare", help="second pipeline: paired-bootstrap difference"),
+    compare_predictions: Path | None = typer.Option(None, "--compare-predictions",
+                                                    help="or a second predictions file (e.g. an earlier release's "
+                                                         "output): paired-bootstrap difference"),
     output: Path | None = typer.Option(None, "--output", "-o", help="write metrics JSON here"),
     html_out: Path | None = typer.Option(None, "--html", help="single-file HTML report"),
     claims_gold: Path | None = typer.Option(None, "--claims-gold",
                                             help="claims gold JSONL: also score StatisticClaims (runs the model)"),
+    by: str | None = typer.Option(None, "--by", help="also score each group of passages with this meta field, "
+                                                    "e.g. --by report (one table per report family)"),
     resamples: int = typer.Option(1000, help="bootstrap resamples (over passages)"),
     seed: int = typer.Option(0, help="bootstrap seed"),
 ) -> None:
     """Score a pipeline (or a predictions file) against gold: strict/partial P/R/F1 per label with 95% CIs;
-    with --claims-gold, claim-level P/R/F1 and per-field accuracy too."""
+    with --claims-gold, claim-level P/R/F1 and per-field accuracy too; with --by, per group of passages."""
     import json
 
     from .evaluate import EvaluationError, align, compare_sets, paired_difference, predict, summarise
@@ -208,6 +228,15 @@ def evaluate(
     if unscored is not None:
         result["unscored"] = unscored
     print_metrics(metrics, f"{name} on {gold} ({len(gold_records)} passages)")
+    if by is not None:
+        groups: dict[str, list[int]] = {}
+        for i, g in enumerate(gold_records):
+            groups.setdefault(str(g.meta.get(by)), []).append(i)
+        by_group: dict[str, Any] = {}
+        for value, rows in sorted(groups.items()):
+            by_group[value] = summarise([comps[i] for i in rows], resamples=resamples, seed=seed)
+            print_metrics(by_group[value], f"{name} on {gold}, {by} = {value} ({len(rows)} passages)")
+        result["by"] = {"field": by, "groups": by_group}
     if claims_gold is not None:
         from .evaluate.report import claims_table
         from .evaluate.statistics import evaluate_claims, load_claims_gold
@@ -222,10 +251,18 @@ def evaluate(
         result["claims"] = claims
         wide_console().print(claims_table(claims, f"StatisticClaims of {name} on {claims_gold}"))
     diff = None
-    if compare:
-        nlp2 = load_model(compare)
-        name2 = model_version(nlp2)
-        comps2 = compare_sets(predict(nlp2, gold_records), gold_records)
+    if compare and compare_predictions:
+        raise typer.BadParameter("give --compare or --compare-predictions, not both")
+    if compare or compare_predictions:
+        if compare_predictions:
+            name2, pred2 = str(compare_predictions), load_gold(compare_predictions, "predictions")
+        else:
+            nlp2 = load_model(compare)
+            name2, pred2 = model_version(nlp2), predict(nlp2, gold_records)
+        try:
+            comps2 = compare_sets(pred2, gold_records)
+        except EvaluationError as e:
+            raise fail(f"{name2} on {gold}: {e}") from None
         metrics2 = summarise(comps2, resamples=resamples, seed=seed)
         print_metrics(metrics2, f"{name2} on {gold}")
         diff = paired_difference(comps, comps2, resamples=resamples, seed=seed)
@@ -390,8 +427,11 @@ def audit(
 def train(
     config: Path = typer.Option(..., "--config", "-c", help="spaCy training config, e.g. configs/cnn.cfg"),
     output: Path = typer.Option(..., "--output", "-o", help="where the trained pipeline goes, e.g. models/NAME"),
-    train_file: Path = typer.Option(Path("annotations/gold/train.jsonl"), "--train", help="gold train JSONL"),
-    dev_file: Path = typer.Option(Path("annotations/gold/dev.jsonl"), "--dev", help="gold dev JSONL (early stopping)"),
+    train_files: list[Path] = typer.Option([Path("annotations/gold/train.jsonl")], "--train",
+                                           help="gold train JSONL (repeat to train on several)"),
+    dev_files: list[Path] = typer.Option([Path("annotations/gold/dev.jsonl")], "--dev",
+                                         help="gold dev JSONL for early stopping (repeat for several; the first is "
+                                              "scored into meta.json)"),
     gpu: bool = typer.Option(False, "--gpu", help="train on GPU 0"),
     seed: int = typer.Option(0),
     overrides: list[str] = typer.Option([], "--set", help="config override, e.g. --set training.max_steps=200"),
@@ -400,15 +440,16 @@ def train(
     """Train a pipeline with spacy train; meta.json gets the dev scores and the training-data hash."""
     from .training.run import train_pipeline
 
-    for f in (config, train_file, dev_file):
+    for f in (config, *train_files, *dev_files):
         if not f.is_file():
             raise fail(f"{f}: no such file")
-    load_gold(train_file), load_gold(dev_file)
-    metrics = train_pipeline(config, output, train_file, dev_file, gpu=0 if gpu else -1, seed=seed,
+    for f in (*train_files, *dev_files):
+        load_gold(f)
+    metrics = train_pipeline(config, output, list(train_files), list(dev_files), gpu=0 if gpu else -1, seed=seed,
                              overrides=_parse_overrides(overrides), disable=list(disable))
     from .evaluate.report import print_metrics
 
-    print_metrics(metrics, f"{output} on {dev_file} (dev)")
+    print_metrics(metrics, f"{output} on {dev_files[0]} (dev)")
 
 
 @app.command("train-curve")

@@ -13,12 +13,15 @@ from importlib.metadata import version
 __version__ = version("claimnlp")
 
 
-def pipeline_version(config: str, data_sha256: str) -> str:
+def pipeline_version(config: str, data_sha256: str, rules: str | None = None) -> str:
     """The version of a pipeline built from ``config`` (its ``config.cfg`` text) and data with this sha256.
 
     config (str): the pipeline's full config, as written to its ``config.cfg``.
     data_sha256 (str): hash of the training data (gold files, or pattern files for a rule pipeline).
+    rules (str | None): version of the rule pipeline whose components it carries (``meta.json``
+        ``claimnlp.rules``): new patterns change no config, so they must change the version this way.
     RETURNS (str): e.g. ``0.2.0+d1a9c3e4`` (PEP 440 local version).
     """
-    digest = hashlib.sha256(f"{config}\n{data_sha256}".encode()).hexdigest()[:8]
+    made_from = f"{data_sha256} rules {rules}" if rules else data_sha256
+    digest = hashlib.sha256(f"{config}\n{made_from}".encode()).hexdigest()[:8]
     return f"{__version__.split('+')[0]}+{digest}"

@@ -16,6 +16,10 @@ with group qualifiers (``potential``, ``suspected``).
 
 A finding is a candidate discrepancy: the report may have revised its data, or the
 extraction may be wrong. docs/audit.md publishes a hand check of a sample.
+
+Report years are paired within one report family only (a row's ``report``: "DOL TDA", "State HRR";
+a row without one is TIP's, as the claims ``claimnlp extract`` writes): a Labor Department figure is
+not a TIP restatement, and a TIP and a DOL report of one year are not one report.
 """
 
 from __future__ import annotations
@@ -24,12 +28,19 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from ..ingest.families import TIP
 from .figure import lexicon
 from .findings import finding, fmt, integer, normalise_source, number
 
 
 def _key(r: dict[str, Any]) -> tuple[Any, ...]:
-    return (r.get("country"), r.get("metric"), r.get("unit"), integer(r.get("reference_year")))
+    return (r.get("report") or TIP.name, r.get("country"), r.get("metric"), r.get("unit"),
+            integer(r.get("reference_year")))
+
+
+def _report(family: str, year: int) -> str:
+    """How a message names a report: "2021" for TIP's, as ever; "2021 DOL TDA" for another family's."""
+    return str(year) if family == TIP.name else f"{year} {family}"
 
 
 def _restates(r: dict[str, Any]) -> bool:
@@ -46,7 +57,7 @@ def _usable(r: dict[str, Any]) -> bool:
 
 
 def _headlines(rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], dict[int, dict[str, Any]]]:
-    """Per country, metric, unit and year, and per report year: the largest main figure the report states for
+    """Per family, country, metric, unit and year, and per report year: the largest main figure the report states for
     that year (its own period's, not one it restates). Breakdown pieces and side counts ("forced labor victims",
     "referred by NGOs") are smaller than the total and so never the headline."""
     out: dict[tuple[Any, ...], dict[int, dict[str, Any]]] = defaultdict(dict)
@@ -102,18 +113,20 @@ def audit_claims(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if not _restated_headline(r, by_id, headlines, largest):
             continue
         report = integer(r["report_year"]) or 0
-        country, metric, unit, year = _key(r)
+        family, country, metric, unit, year = _key(r)
         value = number(r["value"])
-        for earlier, best in sorted((y, h) for y, h in headlines.get(_key(r), {}).items() if y < report):
+        later = _report(family, report)
+        for earlier_year, best in sorted((y, h) for y, h in headlines.get(_key(r), {}).items() if y < report):
+            earlier = _report(family, earlier_year)
             if number(best["value"]) != value:
                 out.append(finding("restated_value_differs", "cross_report",
-                                   f"{country} {metric} ({unit}) for {year}: the {report} report says {fmt(value)}, "
+                                   f"{country} {metric} ({unit}) for {year}: the {later} report says {fmt(value)}, "
                                    f"the {earlier} report {fmt(number(best['value']))}", [r, best], metric, year))
                 continue
             a, b = normalise_source(r.get("source_org")), normalise_source(best.get("source_org"))
             if a and b and not _same_body(a, b):
                 out.append(finding("restated_source_differs", "cross_report",
                                    f"{country} {metric} ({unit}) for {year}: {fmt(value)} credited to "
-                                   f"{r.get('source_org')} in the {report} report, to {best.get('source_org')} "
+                                   f"{r.get('source_org')} in the {later} report, to {best.get('source_org')} "
                                    f"in the {earlier} report", [r, best], metric, year))
     return out

@@ -180,7 +180,7 @@ def statistic_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
     counted = {by_key[tuple(r["head"])].start: by_key[tuple(r["child"])] for r in (doc._.relations or [])
                if tuple(r["head"]) in by_key and tuple(r["child"]) in by_key}
     rows: list[dict[str, Any]] = []
-    report_year = (doc._.meta or {}).get("report_year")
+    report_year, report = (doc._.meta or {}).get("report_year"), (doc._.meta or {}).get("report")
     orgs = _Orgs(doc)
     previous: tuple[str | None, str] | None = None  # (metric, source) of the last figure with a source
     acronyms = orgs.acronyms()
@@ -233,12 +233,12 @@ def statistic_claims(doc: Doc, pipeline: str) -> list[dict[str, Any]]:
         if basis == "reporting_period" and not any(YEAR.match(t.text) for t in sent) and context is not None \
                 and "reporting period" not in sent.text.lower() \
                 and context[0] in (sent.start, doc[sent.start - 1].sent.start if sent.start else -1) \
-                and context[1] != basis_year("reporting_period", report_year):
+                and context[1] != basis_year("reporting_period", report_year, report):
             basis, years = "explicit", [context[1]]  # "In 2018, police identified 50 victims. Of these, ..."
         if basis == "explicit" and not in_comparison:
             context = (sent.end, years[0])
         row["year_basis"] = basis
-        row["reference_year"] = years[0] if basis == "explicit" else basis_year(basis, report_year)
+        row["reference_year"] = years[0] if basis == "explicit" else basis_year(basis, report_year, report)
         rows.append(row)
     _link(doc, rows, segments)
     for i, row in enumerate(rows):

@@ -10,13 +10,18 @@ METRICS = ("victims_identified", "victims_assisted", "repatriations", "investiga
 ROLES = ("main", "part", "comparison", "conversion")
 YEAR_BASES = ("explicit", "reporting_period", "previous_period", "none")
 SOURCE_TYPES = ("government", "ngo", "international_organization", "foreign_government", "none")
-BASIS_OFFSETS = {"reporting_period": 1, "previous_period": 2}  # a TIP report of year Y covers Y - 1
+BASIS_OFFSETS = {"reporting_period": 0, "previous_period": 1}  # years before the period a report covers
+# a TIP report of year Y covers Y - 1; the Labor Department's "2020 Findings" and State's "2019 Human Rights Report"
+# cover the year in their title, which is their report_year (docs/ingest.md); a passage with no family is TIP
+PERIOD_LAG = {"TIP": 1, "DOL TDA": 0, "State HRR": 0, "State IRF": 0}
 
 
-def basis_year(basis: str, report_year: object) -> int | None:
-    """The year a period basis means in a report of ``report_year`` (None for other bases or an unknown year)."""
+def basis_year(basis: str, report_year: object, report: object = None) -> int | None:
+    """The year a period basis means in a report of ``report_year`` of family ``report`` (None for other bases or an
+    unknown year)."""
     offset = BASIS_OFFSETS.get(basis)
-    return report_year - offset if offset and isinstance(report_year, int) else None
+    lag = PERIOD_LAG.get(report if isinstance(report, str) else "TIP", 1)
+    return report_year - offset - lag if offset is not None and isinstance(report_year, int) else None
 
 
 def claim_problem(claim: dict[str, Any], report_year: int | None) -> str | None:

@@ -23,6 +23,7 @@ from spacy.language import Language
 from ..claims.audit import audit_claims
 from ..claims.checks import check_claims
 from ..claims.extract import COLUMNS, extract
+from ..ingest.families import TIP
 from ..io import Passage
 from ..pipeline import model_version
 from ..tagging import pipe_passages
@@ -60,7 +61,7 @@ def _batches(items: list[Passage], size: int) -> Iterator[list[Passage]]:
 
 def write_findings(con: duckdb.DuckDBPyConnection) -> int:
     """Replace the findings with those of every claim now in the file."""
-    rows = claim_rows(con)
+    rows = claim_rows(con, family=True)  # the audit pairs report years of one family only
     found = check_claims(rows) + audit_claims(rows)
     con.execute("BEGIN")
     con.execute("DELETE FROM finding_claims")
@@ -98,8 +99,9 @@ def build(path: Path, passages: list[Passage], nlp: Language, batch_size: int = 
                 rows = extract(doc, pipeline)
                 _insert(con, "claims", COLUMNS, [tuple(r[c] for c in COLUMNS) for r in rows])
                 meta = p.meta or {}
+                report = meta.get("report") or TIP.name  # the TIP corpus names no family: it is TIP's
                 _insert(con, "passages", PASSAGE_COLUMNS,
-                        [(p.id, meta.get("country"), meta.get("report_year"), meta.get("section"), meta.get("report"),
+                        [(p.id, meta.get("country"), meta.get("report_year"), meta.get("section"), report,
                           meta.get("url"), _sha(p.text), pipeline, len(rows), p.text)])
             con.execute("COMMIT")
             done += len(batch)

@@ -31,11 +31,14 @@ def read_findings(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return out
 
 
-def claim_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Every claim in the file as the rows ``claims.extract`` gives, in document order."""
-    cols = ", ".join(f'"{c}"' for c in COLUMNS)
-    return [dict(zip(COLUMNS, r, strict=True)) for r in
-            con.execute(f"SELECT {cols} FROM claims ORDER BY doc_id, start, claim_type").fetchall()]
+def claim_rows(con: duckdb.DuckDBPyConnection, family: bool = False) -> list[dict[str, Any]]:
+    """Every claim in the file as the rows ``claims.extract`` gives, in document order; with ``family``, each row
+    also has its passage's report family (``report``), which the audit keys on."""
+    columns = [*COLUMNS, "report"] if family else COLUMNS
+    cols = ", ".join(f'"{c}"' for c in columns)
+    table = "report_claims" if family else "claims"
+    return [dict(zip(columns, r, strict=True)) for r in
+            con.execute(f"SELECT {cols} FROM {table} ORDER BY doc_id, start, claim_type").fetchall()]
 
 
 def export_all(db: Path, folder: Path) -> None:

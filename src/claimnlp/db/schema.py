@@ -2,7 +2,9 @@
 
 Claims keep the column names and types of ``claimnlp extract``'s Parquet files, so a
 query written against one works on the other. Passages hold the text hash and the
-pipeline that tagged them, which is how a rebuild knows what it can keep.
+pipeline that tagged them, which is how a rebuild knows what it can keep, and the report
+family (``TIP``, ``DOL TDA``, ...), which the view ``report_claims`` puts next to each claim
+so that one query can set two families' figures for a country and year side by side.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import duckdb
 
 from ..claims.output import arrow_schema
+from ..ingest.families import TIP
 
 DUCKDB_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "double": "DOUBLE", "bool": "BOOLEAN"}
 
@@ -37,10 +40,13 @@ STATEMENTS = (
     "CREATE INDEX IF NOT EXISTS claims_doc ON claims (doc_id)",
     "CREATE INDEX IF NOT EXISTS passages_country_year ON passages (country, report_year)",
     "CREATE INDEX IF NOT EXISTS findings_country_metric ON findings (country, metric, reference_year)",
+    "CREATE OR REPLACE VIEW report_claims AS SELECT c.*, p.report FROM claims c JOIN passages p USING (doc_id)",
 )
 
 
 def create(con: duckdb.DuckDBPyConnection) -> None:
-    """Create what is missing (an existing file keeps its rows)."""
+    """Create what is missing (an existing file keeps its rows); passages a file kept from before the report family
+    was stored are TIP's, the only family it then held."""
     for sql in (claims_table_sql(), *STATEMENTS):
         con.execute(sql)
+    con.execute("UPDATE passages SET report = ? WHERE report IS NULL", [TIP.name])

@@ -3,7 +3,9 @@
 ``ingest_file`` never raises for bad input: an unreadable file is one ``InputProblem`` line, and
 everything else still comes out. No narrative text is dropped: a narrative without section headings
 comes out as section ``unknown``, with a warning (an ``InputProblem`` whose ``warning`` is set).
-See docs/ingest.md for formats, heading rules, ids and metadata.
+Each file is read as one report family (TIP, DOL TDA, State HRR, State IRF; ``families``): the one its
+first page shows, unless the caller names one. See docs/ingest.md for formats, heading rules, ids and
+metadata.
 """
 
 from __future__ import annotations
@@ -13,22 +15,24 @@ from pathlib import Path
 
 from ..io import TEXT_SUFFIXES, InputProblem, Passage, decode_text
 from ..schema import SchemaError, read_bytes
+from .families import FAMILIES, Family, detect
 from .passages import Document, document_passages
 
 HTML_SUFFIXES = {".html", ".htm"}
 REPORT_SUFFIXES: set[str] = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf"}
 
-__all__ = ["REPORT_SUFFIXES", "ingest_file"]
+__all__ = ["FAMILIES", "REPORT_SUFFIXES", "Family", "ingest_file"]
 
 
-def _read_text(raw: bytes, source: str) -> Document | InputProblem:
+def _read_text(raw: bytes, source: str, family: Family | None) -> Document | InputProblem:
     text = decode_text(raw, source)
     if isinstance(text, InputProblem):
         return text
-    return Document(source, text, year_text=text[:5000], line_numbers=True)
+    head = text[:5000]
+    return Document(source, text, year_text=head, line_numbers=True, family=family or detect(head))
 
 
-def _load(path: Path, source: str) -> Document | InputProblem:
+def _load(path: Path, source: str, family: Family | None) -> Document | InputProblem:
     suffix = path.suffix.lower()
     if path.is_file() and suffix not in REPORT_SUFFIXES:
         wanted = ", ".join(sorted(REPORT_SUFFIXES))
@@ -42,19 +46,19 @@ def _load(path: Path, source: str) -> Document | InputProblem:
     if suffix == ".pdf":
         from .pdf import read_pdf
 
-        return read_pdf(path, source)
+        return read_pdf(path, source, family)
     if suffix in HTML_SUFFIXES:
         from .html import read_html
 
-        return read_html(raw, source)
-    return _read_text(raw, source)
+        return read_html(raw, source, family)
+    return _read_text(raw, source, family)
 
 
-def ingest_file(path: str | Path) -> Iterator[Passage | InputProblem]:
+def ingest_file(path: str | Path, family: Family | None = None) -> Iterator[Passage | InputProblem]:
     """Passages of every country narrative in one report file, and a one-line problem or warning for each thing
-    that failed or was guessed (see the module docstring)."""
+    that failed or was guessed (see the module docstring); ``family`` None: the family the file shows."""
     source = str(path)
-    doc = _load(Path(path), source)
+    doc = _load(Path(path), source, family)
     if isinstance(doc, InputProblem):
         yield doc
     elif not doc.raw.strip():

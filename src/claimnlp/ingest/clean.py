@@ -9,9 +9,10 @@ Rules, in order:
 
 * soft hyphens go, then lines are NFC-normalised; a lone surrogate (a PDF's broken text encoding) becomes
   U+FFFD, so every passage can be written as UTF-8; tabs, no-break and other odd spaces become one space;
-  runs of spaces collapse; boilerplate lines ("Office To Monitor and Combat Trafficking in Persons") go;
-* a blank line ends a paragraph (kept as exactly ``"\\n\\n"``); a heading line (see ``headings``) is
-  always a paragraph of its own, and a run-in "Recommendations for X:" is cut off its paragraph;
+  runs of spaces collapse; the report family's furniture lines go (TIP: "Office To Monitor and Combat
+  Trafficking in Persons"; see ``families``);
+* a blank line ends a paragraph (kept as exactly ``"\\n\\n"``); a heading line of the family is always a
+  paragraph of its own, and a run-in heading (TIP's "Recommendations for X:") is cut off its paragraph;
 * other lines of a paragraph are unwrapped with one space, except: a bullet line ("•", "-", "–")
   starts a new line (``"\\n"``); a line ending in an em dash joins without a space;
 * de-hyphenation: a line ending in ``letter-`` followed by a line starting with a lowercase letter is
@@ -29,11 +30,10 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from .headings import inline_recommendations, is_heading
+from .families import TIP, Family
 
 _LINE = re.compile(r"([^\r\n\f]*)(\r\n|[\r\n\f]|$)")
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_BOILERPLATE = re.compile(r"^office to monitor and combat trafficking in persons$", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[•◦▪●‣○■□–]|[-*](?=\s))")
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _HYPHEN_END = re.compile(r"(?<![^\W\d_])([^\W\d_]+)-$")  # from word starts only: linear on long words
@@ -55,19 +55,20 @@ class Cleaned:
         return self.raw_starts[max(k, 0)] if self.raw_starts else 0
 
 
-def _raw_lines(raw: str) -> list[tuple[int, str]]:
-    """(raw offset, normalised line); "" marks a paragraph break. CRLF, CR and form feed end a line."""
+def _raw_lines(raw: str, family: Family) -> list[tuple[int, str]]:
+    """(raw offset, normalised line); "" marks a paragraph break (and a furniture line). CRLF, CR and form feed end
+    a line."""
     out = []
     for m in _LINE.finditer(raw):
         line = _SURROGATE.sub("\ufffd", m.group(1).replace("\u00ad", ""))
         text = _SPACES.sub(" ", unicodedata.normalize("NFC", line)).strip()
-        out.append((m.start(), "" if _BOILERPLATE.match(text) else text))
+        out.append((m.start(), "" if family.chrome(text) else text))
         if not m.group(2):
             break
     return out
 
 
-def _paragraphs(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+def _paragraphs(lines: list[tuple[int, str]], family: Family) -> list[list[tuple[int, str]]]:
     paras: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
     for off, text in lines:
@@ -75,12 +76,12 @@ def _paragraphs(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
             if current:
                 paras.append(current)
             current = []
-        elif is_heading(text):
+        elif family.is_heading(text):
             if current:
                 paras.append(current)
             paras.append([(off, text)])
             current = []
-        elif not current and (cut := inline_recommendations(text)) is not None:
+        elif not current and family.run_in and (cut := family.run_in(text)) is not None:
             paras.append([(off, text[:cut])])
             current = [(off + cut, text[cut:].lstrip())]
         else:
@@ -109,15 +110,16 @@ def _separator(prev: str, line: str, counts: Counter) -> tuple[str, bool]:
     return " ", False
 
 
-def clean(raw: str) -> Cleaned:
-    """Normalise a whole report's raw text; see the module docstring for the rules."""
-    lines = _raw_lines(raw)
+def clean(raw: str, family: Family = TIP) -> Cleaned:
+    """Normalise a whole report's raw text, headings and furniture as ``family`` prints them; see the module
+    docstring for the rules."""
+    lines = _raw_lines(raw, family)
     counts = Counter(w.lower() for _, text in lines for w in _WORDS.findall(text))
     parts: list[str] = []
     clean_starts: list[int] = []
     raw_starts: list[int] = []
     length = 0
-    for para in _paragraphs(lines):
+    for para in _paragraphs(lines, family):
         if parts:
             parts.append("\n\n")
             length += 2

@@ -1,9 +1,10 @@
-"""What a heading line looks like: country headings and section headings, recognised by shape alone.
+"""What a TIP heading line looks like: country headings and section headings, recognised by shape alone.
 
 No list of country names: a report can name a country we have never seen ("CURAÇAO: Tier 1",
 "KOREA, REPUBLIC OF: Tier 1"), so a country heading is a short line of capitalised words followed by
 ":" or "(" and a tier placement. ``clean`` keeps such lines on their own and ``split`` cuts on them,
-so both must agree: this module is the one place that decides.
+so both must agree: this module (with ``families`` for the other report families, which reuse its
+name shape) is the one place that decides.
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ _PRIORITIZED = re.compile(r"^prioritized\s+recommendations\s*(?P<colon>:?)", re.
 
 class CountryHeading(NamedTuple):
     name: str  # as printed, title-cased if it was printed in capitals
-    tier: str  # "Tier 2 Watch List", "Special Case"
+    tier: str | None  # "Tier 2 Watch List", "Special Case"; None where the heading carries no rating (other families)
 
 
-def _strip_markup(line: str) -> str:
+def strip_markup(line: str) -> str:
     return _MARKUP.sub("", line)
 
 
@@ -50,16 +51,23 @@ def _name_shape(name: str) -> bool:
         w[0].isupper() or _PARTICLE.match(w) for w in words)
 
 
+def printed_name(name: str) -> str | None:
+    """A heading's country as meta gives it (title-cased if printed in capitals), or None if ``name`` is not
+    shaped like a country name (a sentence that happens to end in "Tier 2", not a heading)."""
+    name = name.strip(" ,")
+    if not _name_shape(name):
+        return None
+    return name.title() if name.upper() == name else name
+
+
 def country_heading(line: str) -> CountryHeading | None:
     """The country and tier of a heading line such as ``PERU: Tier 2`` or ``Peru (Tier 2)``, else None."""
-    m = _COUNTRY.match(_strip_markup(line))
+    m = _COUNTRY.match(strip_markup(line))
     if not m:
         return None
-    name = m["name"].strip(" ,")
-    if not _name_shape(name):
-        return None  # a sentence that happens to end in "Tier 2", not a heading
-    if name.upper() == name:
-        name = name.title()
+    name = printed_name(m["name"])
+    if name is None:
+        return None
     tier = re.sub(r"\s+", " ", m["tier"] or m["ptier"]).title().replace("Cases", "Case")
     return CountryHeading(name, tier)
 
@@ -75,7 +83,7 @@ def _recommendations(line: str) -> re.Match | None:
 
 def section_heading(line: str) -> str | None:
     """The corpus section name of a line that is a section heading alone (optionally with ':'), else None."""
-    text = _strip_markup(line)
+    text = strip_markup(line)
     if len(text) > 80:
         return None
     m = _SECTION.match(text)

@@ -1,9 +1,11 @@
-"""One country narrative from an HTML page (state.gov layout): visible text only, headings on their own lines.
+"""One country narrative from an HTML page (state.gov, dol.gov layout): visible text only, headings on their own lines.
 
 The page is turned into raw text with every heading and paragraph as its own block, so the shared
 ``clean``/``split`` cut it exactly like a text report. Navigation, site header/footer, scripts and
 forms are dropped; boilerplate lines are dropped by ``clean``. stdlib ``html.parser`` suffices and
-tolerates the unclosed ``<p>``/``<li>`` of real pages.
+tolerates the unclosed ``<p>``/``<li>`` of real pages. The page's report family is detected from its
+<title> and text; a family whose pages print the country alone as <h1> gets that line as the page's
+title, not as narrative text.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from html.parser import HTMLParser
 
 from ..io import InputProblem
-from .headings import country_heading, is_heading
+from .families import Family, detect
 from .passages import Document
 
 _SKIP = {"script", "style", "noscript", "nav", "aside", "form", "button", "select", "svg", "iframe", "template"}
@@ -116,18 +118,32 @@ def _decode(raw: bytes, source: str) -> str | InputProblem:
         return InputProblem(source, f"not UTF-8 text ({e.reason} at byte {e.start}) and no usable <meta charset>")
 
 
-def page_country(candidates: list[str]) -> str | None:
-    """The country named by a page's <h1> or <title> ("2020 Trafficking in Persons Report: Peru - U.S. ...")."""
+def page_country(candidates: list[str], family: Family) -> str | None:
+    """The country named by a page's <h1> or <title> ("2020 Trafficking in Persons Report: Peru - U.S. ...",
+    "2019 Country Reports on Human Rights Practices: Peru")."""
     for text in candidates:
         for part in re.split(r"\s+[-|–—]\s+|:\s+", text):
             part = part.strip()
-            if part and not _TITLE_NOISE.search(part) and len(part.split()) <= 6:
+            if country := family.title_country(part):  # "PERU 2019 HUMAN RIGHTS REPORT"
+                return country
+            if part and not _TITLE_NOISE.search(part) and not family.title_at(part) and len(part.split()) <= 6:
                 return part
     return None
 
 
-def read_html(raw: bytes, source: str) -> Document | InputProblem:
-    """A ``Document`` for one narrative page, or why the page holds no narrative."""
+def _raw_text(blocks: list[tuple[str, str]]) -> str:
+    """Blocks as raw text: a blank line between blocks, one line break between list items."""
+    parts = []
+    for i, (kind, block) in enumerate(blocks):
+        if i:
+            parts.append("\n" if kind == "item" and blocks[i - 1][0] == "item" else "\n\n")
+        parts.append(f"• {block}" if kind == "item" else block)
+    return "".join(parts)
+
+
+def read_html(raw: bytes, source: str, family: Family | None = None) -> Document | InputProblem:
+    """A ``Document`` for one narrative page of ``family`` (None: the family the page shows), or why the page
+    holds no narrative."""
     text = _decode(raw, source)
     if isinstance(text, InputProblem):
         return text
@@ -135,15 +151,14 @@ def read_html(raw: bytes, source: str) -> Document | InputProblem:
     parser.feed(text)
     parser.close()
     blocks = parser.blocks
-    if not any(is_heading(t) for _, t in blocks):
-        return InputProblem(source, "no trafficking narrative in HTML page (no 'COUNTRY: Tier N' or "
-                                    "PROSECUTION/PROTECTION/PREVENTION heading)")
-    parts = []
-    for i, (kind, block) in enumerate(blocks):
-        if i:
-            parts.append("\n" if kind == "item" and blocks[i - 1][0] == "item" else "\n\n")
-        parts.append(f"• {block}" if kind == "item" else block)
-    body = "".join(parts)
     title = " ".join(parser.title.split())
-    country = None if any(country_heading(t) for _, t in blocks) else page_country(parser.h1 + [title])
-    return Document(source, body, year_text=f"{title}\n{body[:5000]}", country=country)
+    year_text = f"{title}\n{_raw_text(blocks)[:5000]}"
+    family = family or detect(year_text)
+    if not any(family.is_heading(t) for _, t in blocks):
+        return InputProblem(source, f"no {family.noun} narrative in HTML page (no {family.page_hint} heading)")
+    country = None
+    if not any(family.country_line(t) for _, t in blocks):
+        country = page_country(parser.h1 + [title], family)
+        if family.h1_is_title:
+            blocks = [(kind, t) for kind, t in blocks if not (kind == "h1" and t == country)]
+    return Document(source, _raw_text(blocks), year_text=year_text, country=country, family=family)

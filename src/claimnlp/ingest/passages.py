@@ -1,7 +1,8 @@
 """From a read report (``Document``) to passages: clean, split, pack paragraphs, attach metadata.
 
-Every format ends here, so ids, metadata and warnings are the same for txt, HTML and PDF. No narrative
-text is dropped: a narrative without section headings comes out as section ``unknown`` with a warning.
+Every format and every report family ends here, so ids, metadata and warnings are the same for txt,
+HTML and PDF. No narrative text is dropped: a narrative without section headings comes out as section
+``unknown`` with a warning.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from ..io import InputProblem, Passage
 from .clean import Cleaned, clean
+from .families import TIP, Family
 from .split import UNKNOWN, Narrative, split_report
 
 MAX_CHARS = 2000  # passage size the taggers and annotators were tuned on (corpus passages are <= 2,000)
@@ -28,10 +30,6 @@ _ABBREV = re.compile(r"(?:\b[A-Z]\.)+[A-Z]?$|\b[A-Z]$|\b(?:Mr|Mrs|Ms|Dr|St|No|Ar
 # the character before), so each sentence-end candidate costs O(1) however long the sentence has run
 _ABBREV_REACH = 4
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
-_YEAR_IN_TEXT = re.compile(r"trafficking in persons report\W{0,3}(?:[a-z]+\s+)?(20\d\d)(?!\d)|(?<!\d)(20\d\d)\s+"
-                           r"trafficking in persons report", re.IGNORECASE)
-NO_SECTIONS = (f"has no section headings (PROSECUTION/PROTECTION/PREVENTION/...); its text is kept as section "
-               f"{UNKNOWN!r}")
 NO_TEXT = "has no text (a heading alone)"
 
 
@@ -45,13 +43,13 @@ class Document:
     country: str | None = None  # for a text with no country heading (an HTML page's <title>)
     page_starts: list[int] | None = None  # raw offset where each PDF page begins
     line_numbers: bool = False  # raw text is the file itself, so raw line numbers mean something
+    family: Family = TIP  # the report family whose headings it prints (the reader detects it, or the user says)
 
 
-def report_year(source: str, year_text: str) -> int | None:
+def report_year(source: str, year_text: str, family: Family = TIP) -> int | None:
+    """A year 20xx in the file name, else the year of the family's first title in ``year_text``."""
     m = _YEAR_IN_NAME.search(Path(source).name)
-    if not m:
-        m = _YEAR_IN_TEXT.search(year_text)
-    return int(next(g for g in m.groups() if g)) if m else None
+    return int(m.group(1)) if m else family.year(year_text)
 
 
 def slug(name: str) -> str:
@@ -139,19 +137,21 @@ def _warning(doc: Document, narrative: Narrative, where: _Locator) -> InputProbl
     name = f"narrative {narrative.country!r}" if narrative.country else "narrative (country unknown)"
     page = where.page(narrative.start)
     at = f" (page {page})" if page else ""
-    why = NO_SECTIONS if narrative.sections else NO_TEXT
+    why = (f"has no section headings ({doc.family.section_hint}); its text is kept as section {UNKNOWN!r}"
+           if narrative.sections else NO_TEXT)
     return InputProblem(doc.source, f"{name}{at} {why}", where.line(narrative.start), warning=True)
 
 
 def document_passages(doc: Document) -> Iterator[Passage | InputProblem]:
     """Passages of every narrative in document order, each narrative's warning (``InputProblem.warning``) first."""
-    cleaned = clean(doc.raw)
+    family = doc.family
+    cleaned = clean(doc.raw, family)
     text = cleaned.text
     where = _Locator(doc, cleaned)
     stem = Path(doc.source).stem
-    year = report_year(doc.source, doc.year_text)
+    year = report_year(doc.source, doc.year_text, family)
     numbers: dict[tuple[str, str], int] = {}  # per country and section, so a country printed twice keeps ids unique
-    for narrative in split_report(text, doc.country):
+    for narrative in split_report(text, doc.country, family):
         if warning := _warning(doc, narrative, where):
             yield warning
         country_slug = slug(narrative.country) if narrative.country else "unknown"
@@ -159,8 +159,9 @@ def document_passages(doc: Document) -> Iterator[Passage | InputProblem]:
             for s, e in passage_spans(text, section.start, section.end):
                 key = (country_slug, section.name)
                 numbers[key] = n = numbers.get(key, 0) + 1
-                meta: dict[str, Any] = {"country": narrative.country, "tier": narrative.tier,
-                                        "section": section.name, "report_year": year, "source": doc.source,
+                meta: dict[str, Any] = {"country": narrative.country, family.rating_key: narrative.rating,
+                                        "section": section.name, "section_title": section.title,
+                                        "report": family.name, "report_year": year, "source": doc.source,
                                         "char_start": s, "char_end": e}
                 if doc.page_starts is not None:
                     meta["page_start"], meta["page_end"] = where.page(s), where.page(e - 1)
@@ -170,12 +171,13 @@ def document_passages(doc: Document) -> Iterator[Passage | InputProblem]:
 
 def cleaned_text(doc: Document) -> str:
     """The text every ``char_start``/``char_end`` of ``doc``'s passages indexes."""
-    return clean(doc.raw).text
+    return clean(doc.raw, doc.family).text
 
 
 def passage_json(p: Passage) -> str:
-    """One JSONL line in the corpus layout: id, text, meta, and country/report_year/section on top as well."""
+    """One JSONL line in the corpus layout: id, text, meta, and report/country/report_year/section on top as well
+    (the layout of data/corpus/other_reports.jsonl)."""
     obj: dict[str, Any] = {"id": p.id}
-    obj.update({k: p.meta[k] for k in ("country", "report_year", "section") if k in p.meta})
+    obj.update({k: p.meta[k] for k in ("report", "country", "report_year", "section") if k in p.meta})
     obj.update({"text": p.text, "meta": p.meta})
     return json.dumps(obj, ensure_ascii=False)

@@ -4,8 +4,10 @@ pypdf's plain extraction follows the content stream, which on two-column pages c
 reverse the columns, so text fragments are placed by position instead: rows top to bottom, and a page
 whose lines start at a second x position in the middle of the page (on several rows that also have
 left-column text) is read left column first, then right. Running headers and footers are the top and
-bottom rows that are page numbers or repeat on several pages; heading-shaped rows are never dropped.
-Each page's text starts at a recorded raw offset, which is how passages get their page numbers.
+bottom rows that are page numbers or repeat on several pages; heading-shaped rows are never dropped,
+except a country title that is also the running header (HRR's "PERU 2019 HUMAN RIGHTS REPORT" on every
+page), which is kept where it first appears. Headings are the report family's, detected from the first
+page. Each page's text starts at a recorded raw offset, which is how passages get their page numbers.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from itertools import pairwise
 from pathlib import Path
 
 from ..io import InputProblem
-from .headings import is_heading
+from .families import Family, detect
 from .passages import Document
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+(?:of|/)\s+\d{1,4})?$|^[ivxlc]{1,7}$", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"[.!?:][\"”’)\]]*$")
 _EDGE_ZONE = 0.12  # share of the page height at top and bottom where running headers/footers live
+_EDGE_ROWS = 3  # rows at each edge that may be furniture: HRR's footer is two lines and a page number
 
 
 @dataclass(frozen=True)
@@ -76,13 +79,14 @@ def _row_text(row: list[_Frag]) -> str:
 
 
 def _edge_rows(page: _Page) -> list[int]:
-    """Indexes of rows that may be a running header or footer: the outermost row, or one in the edge zone."""
+    """Indexes of rows that may be a running header or footer: the outermost row, or one of the outer rows in the
+    edge zone."""
     n = len(page.rows)
     top_limit = page.bottom + page.height * (1 - _EDGE_ZONE)
     bottom_limit = page.bottom + page.height * _EDGE_ZONE
     out = {i for i in (0, n - 1) if n}
-    out |= {i for i in range(min(2, n)) if page.rows[i][0].y >= top_limit}
-    out |= {i for i in range(max(n - 2, 0), n) if page.rows[i][0].y <= bottom_limit}
+    out |= {i for i in range(min(_EDGE_ROWS, n)) if page.rows[i][0].y >= top_limit}
+    out |= {i for i in range(max(n - _EDGE_ROWS, 0), n) if page.rows[i][0].y <= bottom_limit}
     return sorted(out)
 
 
@@ -90,15 +94,30 @@ def _shape(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.lower().split()))
 
 
-def _drop_running_lines(pages: list[_Page]) -> None:
+def _furniture(text: str, repeats: bool, first: bool, family: Family) -> bool:
+    """Whether an edge row is a page number or running header/footer: a section heading never is, a country
+    title only where it repeats and is not its first occurrence in the file."""
+    if family.section_line(text):
+        return False
+    if family.country_line(text):
+        return repeats and not first
+    return bool(_PAGE_NUMBER.match(text)) or repeats
+
+
+def _drop_running_lines(pages: list[_Page], family: Family) -> None:
     """Remove page numbers and top/bottom rows that repeat (digits aside) on several pages."""
     seen = Counter(s for p in pages for s in {_shape(_row_text(p.rows[i])) for i in _edge_rows(p)})
     needed = min(3, max(2, len(pages) // 2))
-    for p in pages:
+    first: dict[str, tuple[int, int]] = {}  # where each row shape first appears, edge or not
+    for k, p in enumerate(pages):
+        for i, row in enumerate(p.rows):
+            first.setdefault(_shape(_row_text(row)), (k, i))
+    for k, p in enumerate(pages):
         drop = set()
         for i in _edge_rows(p):
             text = _row_text(p.rows[i])
-            if not is_heading(text) and (_PAGE_NUMBER.match(text) or seen[_shape(text)] >= needed):
+            shape = _shape(text)
+            if _furniture(text, seen[shape] >= needed, first[shape] == (k, i), family):
                 drop.add(i)
         p.rows = [r for i, r in enumerate(p.rows) if i not in drop]
 
@@ -170,13 +189,14 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def read_pdf(path: Path, source: str) -> Document | InputProblem:
-    """A ``Document`` with page offsets, or one line saying why the PDF cannot be read."""
+def read_pdf(path: Path, source: str, family: Family | None = None) -> Document | InputProblem:
+    """A ``Document`` with page offsets, read as ``family`` (None: the family its first page shows), or one line
+    saying why the PDF cannot be read."""
     with _quiet_pypdf():
-        return _read_pdf(path, source)
+        return _read_pdf(path, source, family)
 
 
-def _read_pdf(path: Path, source: str) -> Document | InputProblem:
+def _read_pdf(path: Path, source: str, family: Family | None) -> Document | InputProblem:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError
 
@@ -202,8 +222,9 @@ def _read_pdf(path: Path, source: str) -> Document | InputProblem:
                                     "(image-only/scanned PDF? run OCR first)")
     first_text = next(p for p in pages if p.rows)
     year_text = "\n".join(_row_text(r) for r in first_text.rows)
-    _drop_running_lines(pages)
+    family = family or detect(year_text)
+    _drop_running_lines(pages, family)
     raw = _RawText()
     for page in pages:
         raw.add_page(_lines(_columns(page)))
-    return Document(source, "".join(raw.parts), year_text=year_text, page_starts=raw.page_starts)
+    return Document(source, "".join(raw.parts), year_text=year_text, page_starts=raw.page_starts, family=family)

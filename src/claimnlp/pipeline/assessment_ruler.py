@@ -2,7 +2,8 @@
 
 A cue pattern (a line of ``configs/patterns/assessment.jsonl``: a ``Matcher``
 ``pattern`` with a ``polarity``, a cue ``id``, an optional ``start`` token offset and
-``not_after`` words that must not precede it) marks where a judgement begins:
+``not_after`` words that must not precede it, optional ``stop_at`` words that end its
+span, as ``to`` ends ``lacked sufficient resources`` before its purpose) marks where a judgement begins:
 ``did not``, ``remained inadequate``, ``There were no``. The span then runs to the
 end of the clause as the spec draws it: it stops before a following ``but``/``, and``
 clause, a reason or purpose clause, an ``including`` list, and drops a trailing time
@@ -56,7 +57,7 @@ def _starts_clause(doc: Doc, k: int) -> bool:
     return t in CLAUSE_STARTERS or (len(t) > 4 and t.endswith("ed") and doc[k].is_lower)
 
 
-PATTERN_KEYS = {"label", "polarity", "id", "start", "not_after", "pattern"}
+PATTERN_KEYS = {"label", "polarity", "id", "start", "not_after", "stop_at", "pattern"}
 
 
 def pattern_problem(p: Any) -> str | None:
@@ -79,9 +80,10 @@ def pattern_problem(p: Any) -> str | None:
     start = p.get("start", 0)
     if type(start) is not int or not 0 <= start < len(tokens):
         return f"start {start!r} is not a token offset from 0 to {len(tokens) - 1}"
-    not_after = p.get("not_after", [])
-    if not isinstance(not_after, list) or not all(isinstance(w, str) for w in not_after):
-        return "not_after must be a list of words"
+    for key in ("not_after", "stop_at"):
+        words = p.get(key, [])
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            return f"{key} must be a list of words"
     return None
 
 
@@ -142,7 +144,7 @@ class AssessmentRuler(Pipe):
             s = start + int(p.get("start", 0))
             if s > 0 and doc[s - 1].lower_ in p.get("not_after", ()):
                 continue  # e.g. "the lack of": a noun phrase, not a predicate
-            e = self.clause_end(doc, _end)
+            e = self.clause_end(doc, _end, p.get("stop_at", ()))
             if e > s:
                 candidates.append((s, e, p["polarity"], p.get("id", "")))
         spans: list[Span] = []
@@ -157,15 +159,15 @@ class AssessmentRuler(Pipe):
         doc.spans[CLAIMS_KEY] = spans
         return doc
 
-    def clause_end(self, doc: Doc, i: int) -> int:
-        """Token index where the judgement that reaches ``i`` ends (exclusive)."""
+    def clause_end(self, doc: Doc, i: int, stop_at: Iterable[str] = ()) -> int:
+        """Token index where the judgement that reaches ``i`` ends (exclusive); ``stop_at``: the cue's own stop words."""
         limit = min(sentence(doc, i - 1).end, i - 1 + self.max_tokens)
         j = i
         while j < limit:
             t = doc[j]
             low = t.lower_
             nxt = doc[j + 1].lower_ if j + 1 < len(doc) else ""
-            if t.text in STOP_PUNCT or "\n" in t.text or low in self.stop_words:
+            if t.text in STOP_PUNCT or "\n" in t.text or low in self.stop_words or low in stop_at:
                 break
             if low == "," and (nxt in self.comma_stops or _starts_clause(doc, j + 1)):
                 break
@@ -183,8 +185,9 @@ class AssessmentRuler(Pipe):
         return self._trim(doc, i, j)
 
     def _trim(self, doc: Doc, start: int, end: int) -> int:
-        """Drop trailing punctuation and a trailing time/place adjunct (``in 2019``, ``in Peru``)."""
-        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        """Drop trailing punctuation and conjunctions (``... labor and, although``) and a trailing time/place
+        adjunct (``in 2019``, ``in Peru``)."""
+        while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].lower_ in ("and", "or")):
             end -= 1
         for k in range(max(start, end - 5), end):
             if TIME_ADJUNCT.match(doc[k].lower_):

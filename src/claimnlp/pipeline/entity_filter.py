@@ -20,11 +20,19 @@ ID_WORDS = ["law", "laws", "article", "articles", "tier", "decree", "no", "no.",
             "resolution", "act", "code", "paragraph", "order", "bill", "clause", "phase", "level", "category",
             "grade", "class", "page", "item", "annex", "provision", "provisions", "regulation", "ordinance",
             "convention", "protocol", "list", "route", "proclamation", "covid", "covid-19", "case", "vol", "chapters",
-            "sections", "paragraphs", "decrees", "lines", "line", "district", "zone", "highway", "resolution"]
+            "sections", "paragraphs", "decrees", "lines", "line", "district", "zone", "highway", "resolution",
+            "table", "tables", "figure", "figures", "chart"]
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 AGE_BEFORE = ["aged", "age", "ages", "younger", "older", "between"]
 AGE_BOUNDS = ["under", "over", "below", "above"]
+AGE_NOUNS = ["age", "ages"]
+RANGE_WORDS = ["through", "to", "and", "-", "–", "or"]
+AGE_LINKS = ["is", "are", "was", "were", "be", "remains", "remained", "at", "from"]  # "the minimum age ... is 16"
+RANGE_VERBS = ["range", "ranged", "ranges", "ranging", "varied", "vary", "varies", "varying"]
+TIMES = ["a.m.", "p.m.", "am", "pm", "a.m", "p.m", "o'clock"]
+CITATION_SEPARATORS = {";", ",", "-", "–"}
+SENTENCE_END = {".", "!", "?", ";", ":"}
 DEFINITE = ["the", "its", "their", "his", "her", "our", "’s", "'s", "whose"]
 MODIFIEE = ["identification", "services", "service", "protection", "assistance", "care", "support", "shelter",
             "shelters", "statistics", "data", "screening", "referral", "rights", "compensation", "restitution",
@@ -64,6 +72,43 @@ def _is_heading(doc: Doc, ent: Span) -> bool:
             or (prev is not None and "\n" in prev.text_with_ws and (nxt is None or nxt.is_space)))
 
 
+def _citation(doc: Doc, ent: Span) -> bool:
+    """A source citation: a bracketed group of numbers alone, after a sentence end (``agriculture. (7)``) or a list or
+    range (``(1; 2; 3)``, ``(1-4)``), as the Labor Department's findings cite their sources."""
+    group = lambda t: t.text in CITATION_SEPARATORS or (t.is_digit and len(t) <= 3)  # noqa: E731
+    if not all(group(t) for t in ent):
+        return False
+    i, j = ent.start - 1, ent.end
+    while i >= 0 and group(doc[i]):
+        i -= 1
+    while j < len(doc) and group(doc[j]):
+        j += 1
+    if i < 0 or j >= len(doc) or doc[i].text not in ("(", "[") or doc[j].text not in (")", "]"):
+        return False
+    separated = any(t.text in CITATION_SEPARATORS for t in doc[i + 1:j])
+    return separated or (i > 0 and doc[i - 1].text in SENTENCE_END)
+
+
+def _change_ends(doc: Doc, ent: Span) -> list[Span]:
+    """``increased ... from 4 to 11`` states two figures, a change, not a range: its ends, as two QUANTITY spans;
+    ``ranged from five to 20`` stays one range (guidelines Q3); any other entity is returned as it is."""
+    link = next((t.i for t in ent if t.lower_ in ("to", "-", "–")), None)
+    if (ent.label_ != "QUANTITY" or link is None or link in (ent.start, ent.end - 1) or _low(_prev(doc, ent)) != "from"
+            or _low(_prev(doc, ent, 2)) in RANGE_VERBS):
+        return [ent]
+    return [Span(doc, ent.start, link, label="QUANTITY"), Span(doc, link + 1, ent.end, label="QUANTITY")]
+
+
+def _table_age(doc: Doc, ent: Span) -> bool:
+    """The age column of a statistics table (``Working (% and population) | 7 to 14 | 11.0``): a range of child ages
+    in a table row, that is followed on its line by a figure, a cell bar or the end of the line."""
+    ends = [t for t in ent if t.like_num]
+    if len(ends) != 2 or not all(t.is_digit and int(t.text) <= 18 for t in ends):
+        return False
+    nxt = _next(doc, ent)
+    return nxt is None or nxt.like_num or nxt.text == "|" or "\n" in ent[-1].whitespace_ or "\n" in nxt.text
+
+
 class EntityFilter:
     """Drops ruler matches that the spec's context rules exclude; see the module docstring."""
 
@@ -77,7 +122,7 @@ class EntityFilter:
 
     def __call__(self, doc: Doc) -> Doc:
         require_entities(doc, self.name)
-        kept = [e for e in doc.ents if self.keep(doc, e)]
+        kept = [part for e in doc.ents if self.keep(doc, e) for part in _change_ends(doc, e)]
         if self.propagate_acronyms:
             kept = self._acronyms(doc, kept)
         doc.ents = kept
@@ -108,6 +153,8 @@ class EntityFilter:
         first = ent[0].lower_
         if before in AGE_BEFORE or (before == "than" and _low(_prev(doc, ent, 2)) in ("younger", "older")):
             return False
+        if self._age(doc, ent, before) or _citation(doc, ent) or after in TIMES or _table_age(doc, ent):
+            return False
         if first in AGE_BOUNDS and ((nxt := _next(doc, ent)) is None or not nxt.is_alpha or after in ("years", "year")):
             return False  # under 18 / over 18 years: an age limit
         if first in ("one",) and len(ent) == 1 and (after in ("of", "another", "-") or before == "no"):
@@ -115,6 +162,28 @@ class EntityFilter:
         if ent[-1].lower_ in ("half", "third", "thirds", "quarter", "quarters", "fifth", "fifths") and after != "of":
             return False  # "the second half", "a third country": not a fraction of a group
         return text.lower() not in ("some", "about", "over")
+
+    @staticmethod
+    def _age(doc: Doc, ent: Span, before: str) -> bool:
+        """The other end of an age range (``ages 15 through 17``, ``the ages of 18 and 21``) or an age limit stated
+        with a copula (``the minimum age for hazardous work is 18 years``)."""
+        prev2, prev3 = _prev(doc, ent, 2), _prev(doc, ent, 3)
+        if before in RANGE_WORDS and prev2 is not None and prev2.like_num and _low(prev3) in AGE_BEFORE:
+            return True
+        if before == "of" and _low(prev2) in AGE_NOUNS:
+            return True
+        if before == "as" and _low(prev2) in ("young", "old"):
+            return True  # "as young as 10"
+        k = 0 if ent[0].lower_ in AGE_LINKS else 2 if before.endswith("ly") else 1  # "from 10 to 14", "is generally 16"
+        if (k and _low(_prev(doc, ent, k)) not in AGE_LINKS) or ((nxt := _next(doc, ent)) is not None and nxt.is_alpha
+                                                       and nxt.lower_ not in ("years", "year", "although", "but")):
+            return False
+        for i in range(ent.start - k - 1, max(ent.start - k - 8, -1), -1):
+            if doc[i].lower_ in AGE_NOUNS:
+                return True
+            if doc[i].like_num or doc[i].is_punct:
+                return False
+        return False
 
     def _keep_org(self, doc: Doc, ent: Span) -> bool:
         before = _low(_prev(doc, ent))

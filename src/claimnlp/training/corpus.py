@@ -21,15 +21,16 @@ def data_hash(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
-def write_corpus(nlp: Language, train: Path, dev: Path, out_dir: Path, fraction: float = 1.0,
+def write_corpus(nlp: Language, train: list[Path], dev: list[Path], out_dir: Path, fraction: float = 1.0,
                  seed: int = 0) -> tuple[Path, Path, int]:
-    """``train.spacy`` (optionally a seeded fraction of the passages) and ``dev.spacy`` under ``out_dir``."""
+    """``train.spacy`` (optionally a seeded fraction of the passages) and ``dev.spacy`` under ``out_dir``, each
+    from its gold files in order (TIP and other-report passages can train one model)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    train_records = read_records(train)
+    train_records = [r for path in train for r in read_records(path)]
     if fraction < 1.0:
         k = max(1, round(len(train_records) * fraction))
         train_records = random.Random(seed).sample(train_records, k)
     train_path, dev_path = out_dir / "train.spacy", out_dir / "dev.spacy"
     to_docbin(nlp, train_records).to_disk(train_path)
-    to_docbin(nlp, read_records(dev)).to_disk(dev_path)
+    to_docbin(nlp, [r for path in dev for r in read_records(path)]).to_disk(dev_path)
     return train_path, dev_path, len(train_records)

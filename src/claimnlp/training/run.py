@@ -17,6 +17,7 @@ from typing import Any
 import spacy
 import srsly
 from spacy.cli.train import train as spacy_train
+from spacy.language import Language
 
 from ..evaluate import compare_sets, predict, summarise
 from ..io import read_records, write_text_atomic
@@ -36,20 +37,22 @@ def dev_summary(metrics: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def train_pipeline(config: Path, output: Path, train: Path, dev: Path, *, gpu: int = -1, fraction: float = 1.0,
-                   seed: int = 0, overrides: dict[str, Any] | None = None, workdir: Path | None = None,
-                   disable: list[str] | None = None) -> dict[str, Any]:
-    """Train from ``config`` on the gold files; returns the dev metrics written to ``output/meta.json``.
+def train_pipeline(config: Path, output: Path, train: Path | list[Path], dev: Path | list[Path], *, gpu: int = -1,
+                   fraction: float = 1.0, seed: int = 0, overrides: dict[str, Any] | None = None,
+                   workdir: Path | None = None, disable: list[str] | None = None) -> dict[str, Any]:
+    """Train from ``config`` on the gold files (one or several each for train and dev: all of dev drives early
+    stopping, the first is scored into ``meta.json``); returns those dev metrics.
 
     ``disable``: components to ship disabled (``nlp.disabled``), chosen on dev with
     ``scripts/ablate_rules.py``; ``nlp.enable_pipe`` turns them back on.
     """
     started = time.time()
+    trains, devs = _paths(train), _paths(dev)
     workdir = workdir or Path(".cache") / "train" / output.name
     if workdir.exists():
         shutil.rmtree(workdir)
     blank = spacy.util.load_model_from_config(spacy.util.load_config(config, interpolate=False), auto_fill=True)
-    train_db, dev_db, n_train = write_corpus(blank, train, dev, workdir / "corpus", fraction=fraction, seed=seed)
+    train_db, dev_db, n_train = write_corpus(blank, trains, devs, workdir / "corpus", fraction=fraction, seed=seed)
     all_overrides = {"paths.train": str(train_db), "paths.dev": str(dev_db), "system.seed": seed, **(overrides or {})}
     spacy_train(config, workdir / "out", overrides=all_overrides, use_gpu=gpu)
     best = workdir / "out" / "model-best"
@@ -60,22 +63,42 @@ def train_pipeline(config: Path, output: Path, train: Path, dev: Path, *, gpu: i
     meta["name"] = output.name
     meta["claimnlp"] = {
         "config": str(config),
-        "train_data": {"train": str(train), "dev": str(dev), "sha256": data_hash([train, dev]),
+        "train_data": {"train": _names(trains), "dev": _names(devs), "sha256": data_hash(trains + devs),
                        "train_passages": n_train, "fraction": fraction, "seed": seed},
         "training_seconds": round(time.time() - started, 1),
     }
+    if rules := sourced_rules_version(config):
+        meta["claimnlp"]["rules"] = rules
     write_text_atomic(output / "meta.json", json.dumps(meta, indent=2) + "\n")
     shutil.rmtree(workdir, ignore_errors=True)
-    return finalize(output, dev, disable or [])
+    return finalize(output, devs[0], disable or [])
+
+
+def _paths(files: Path | list[Path]) -> list[Path]:
+    return [files] if isinstance(files, Path) else list(files)
+
+
+def _names(files: list[Path]) -> str | list[str]:
+    """One file as its path (as metas have always had it), several as a list."""
+    return str(files[0]) if len(files) == 1 else [str(f) for f in files]
+
+
+def sourced_rules_version(config: Path) -> str | None:
+    """The version of the rule pipeline a training config sources its rule components from (``[paths] rules``)."""
+    rules = spacy.util.load_config(config, interpolate=False).get("paths", {}).get("rules")
+    meta = Path(str(rules)) / "meta.json" if rules else None
+    return str(json.loads(meta.read_text(encoding="utf-8"))["version"]) if meta and meta.is_file() else None
 
 
 def finalize(output: Path, dev: Path, disable: list[str]) -> dict[str, Any]:
-    """Ship ``disable`` components disabled, version the pipeline by config and data, record its dev scores."""
+    """Ship ``disable`` components disabled, version the pipeline by config, data and the rule pipeline its rule
+    components came from (pattern files change no config), record its dev scores."""
     nlp = load_pipeline(str(output))
     for name in nlp.pipe_names:
         if name in disable:
             nlp.disable_pipe(name)
-    nlp.meta["version"] = pipeline_version(nlp.config.to_str(), nlp.meta["claimnlp"]["train_data"]["sha256"])
+    nlp.meta["version"] = pipeline_version(nlp.config.to_str(), nlp.meta["claimnlp"]["train_data"]["sha256"],
+                                           nlp.meta["claimnlp"].get("rules"))
     trained = output.with_name(f".{output.name}.tmp")
     nlp.to_disk(trained)  # before scoring: tagging dev would add the dev texts' strings to the shipped vocab
     dev_records = read_records(dev)
@@ -85,6 +108,18 @@ def finalize(output: Path, dev: Path, disable: list[str]) -> dict[str, Any]:
     shutil.rmtree(output)
     trained.rename(output)
     return metrics
+
+
+def save_in_place(nlp: Language, output: Path, dev: Path) -> dict[str, Any]:
+    """Write a changed pipeline over ``output`` (whole folder swapped in), then version and score it as after
+    training; its disabled components stay disabled."""
+    disabled = list(nlp.disabled)
+    tmp = output.with_name(f".{output.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    nlp.to_disk(tmp)
+    shutil.rmtree(output)
+    tmp.rename(output)
+    return finalize(output, dev, disable=disabled)
 
 
 def train_curve(config: Path, train: Path, dev: Path, out_dir: Path, fractions: list[float], seed: int = 0,
