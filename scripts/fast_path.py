@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from claimnlp.evaluate.metrics import paired_difference, summarise
 from claimnlp.io import read_records
 from claimnlp.model_paths import resolve_model
 from claimnlp.pipeline import load_pipeline
-from claimnlp.training.run import finalize
+from claimnlp.training.run import save_in_place
 
 LABELS = ("ORG", "QUANTITY", "POPULATION", "ASSESSMENT", "micro")
 
@@ -88,13 +87,7 @@ def convert(args: argparse.Namespace) -> None:
     nlp = variant(args.model, f"{args.runtime}:{args.window}/{args.stride}")
     nlp.meta["claimnlp"]["inference"] = {"runtime": args.runtime, "window": args.window, "stride": args.stride}
     out = Path(args.output)
-    tmp = out.with_name(f".{out.name}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    nlp.to_disk(tmp)  # meta.json included, with the inference settings
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
-    metrics = finalize(out, Path(args.dev), disable=list(nlp.disabled))  # new version, dev scores of this path
+    metrics = save_in_place(nlp, out, Path(args.dev))  # meta.json with the inference settings; new version, dev scores
     version = load_pipeline(str(out)).meta["version"]
     print(f"wrote {out} {version} (transformer runtime {args.runtime}, window {args.window}/{args.stride}); "
           f"dev micro strict F1 {metrics['overall']['strict']['micro']['f1']:.3f}")

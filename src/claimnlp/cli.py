@@ -198,6 +198,8 @@ def evaluate(
     from .evaluate.report import diff_table, html_report, print_metrics, wide_console
     from .pipeline import model_version
 
+    if compare and compare_predictions:
+        raise typer.BadParameter("give --compare or --compare-predictions, not both")
     gold_records = load_gold(gold)
     unscored, incomplete = None, False
     if predictions:
@@ -251,8 +253,6 @@ def evaluate(
         result["claims"] = claims
         wide_console().print(claims_table(claims, f"StatisticClaims of {name} on {claims_gold}"))
     diff = None
-    if compare and compare_predictions:
-        raise typer.BadParameter("give --compare or --compare-predictions, not both")
     if compare or compare_predictions:
         if compare_predictions:
             name2, pred2 = str(compare_predictions), load_gold(compare_predictions, "predictions")

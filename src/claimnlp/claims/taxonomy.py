@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..ingest.families import FAMILIES, TIP
+
 METRICS = ("victims_identified", "victims_assisted", "repatriations", "investigations", "arrests", "prosecutions",
            "convictions", "acquittals", "sentences", "statutory_penalty", "officials_trained", "facilities", "funding",
            "restitution", "inspections", "other")
@@ -11,16 +13,15 @@ ROLES = ("main", "part", "comparison", "conversion")
 YEAR_BASES = ("explicit", "reporting_period", "previous_period", "none")
 SOURCE_TYPES = ("government", "ngo", "international_organization", "foreign_government", "none")
 BASIS_OFFSETS = {"reporting_period": 0, "previous_period": 1}  # years before the period a report covers
-# a TIP report of year Y covers Y - 1; the Labor Department's "2020 Findings" and State's "2019 Human Rights Report"
-# cover the year in their title, which is their report_year (docs/ingest.md); a passage with no family is TIP
-PERIOD_LAG = {"TIP": 1, "DOL TDA": 0, "State HRR": 0, "State IRF": 0}
+# each family's lag between report_year and the period it covers (``Family.period_lag``); no family: TIP
+PERIOD_LAG = {f.name: f.period_lag for f in FAMILIES.values()}
 
 
 def basis_year(basis: str, report_year: object, report: object = None) -> int | None:
     """The year a period basis means in a report of ``report_year`` of family ``report`` (None for other bases or an
     unknown year)."""
     offset = BASIS_OFFSETS.get(basis)
-    lag = PERIOD_LAG.get(report if isinstance(report, str) else "TIP", 1)
+    lag = PERIOD_LAG.get(report if isinstance(report, str) else TIP.name, TIP.period_lag)
     return report_year - offset - lag if offset is not None and isinstance(report_year, int) else None
 
 

@@ -68,6 +68,8 @@ class Family:
     rating: re.Pattern[str] | None = None  # a narrative's rating line (DOL: "Moderate Advancement"), group ``level``
     rating_key: str = "tier"  # meta key of the narrative's rating
     h1_is_title: bool = False  # its web pages print the country alone as <h1>: that line is a title, not text
+    period_lag: int = 0  # years between report_year and the period it covers: a TIP report of Y covers Y - 1;
+    # DOL's "2020 Findings" and State's "2019 Human Rights Report" cover their title year
 
     def __repr__(self) -> str:  # the patterns and functions say nothing in a message
         return f"Family({self.key!r})"
@@ -184,7 +186,7 @@ TIP = Family(
      re.compile(r"(?<!\d)(?P<year>20\d\d)\s+trafficking in persons report", re.IGNORECASE)),
     country_heading, _tip_section, _tip_chrome,
     "PROSECUTION/PROTECTION/PREVENTION/...", "'COUNTRY: Tier N' or PROSECUTION/PROTECTION/PREVENTION",
-    run_in=inline_recommendations,
+    run_in=inline_recommendations, period_lag=1,
 )
 
 DOL_TDA = _numbered(

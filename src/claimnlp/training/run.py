@@ -111,13 +111,14 @@ def finalize(output: Path, dev: Path, disable: list[str]) -> dict[str, Any]:
 
 
 def save_in_place(nlp: Language, output: Path, dev: Path) -> dict[str, Any]:
-    """Write a changed pipeline over ``output`` (whole folder swapped in), then version and score it as after
-    training; its disabled components stay disabled."""
+    """Write a changed pipeline to ``output`` (a folder there is swapped out whole), then version and score it as
+    after training; its disabled components stay disabled."""
     disabled = list(nlp.disabled)
     tmp = output.with_name(f".{output.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     nlp.to_disk(tmp)
-    shutil.rmtree(output)
+    if output.exists():
+        shutil.rmtree(output)
     tmp.rename(output)
     return finalize(output, dev, disable=disabled)
 
