@@ -86,7 +86,7 @@ INTERNATIONAL_BODIES = [
 NUMBER_WORDS = [
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
     "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
-    "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
+    "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "zero",
 ]
 SCALE_WORDS = ["hundred", "thousand", "million", "billion", "trillion"]
 DIGITS = r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
@@ -211,13 +211,18 @@ def org_patterns() -> list[dict]:
     name_tok = {"TEXT": {"REGEX": r"^(?:[A-Z][\w’'.]*|-|&)$"}, "LOWER": {"NOT_IN": DETERMINERS + NOT_ORG_WORDS}}
     cont_tok = {"TEXT": {"REGEX": r"^(?:[A-Z][\w’'.]*|-|&)$"},
                 "LOWER": {"NOT_IN": DETERMINERS + ["ministry", "department", "government", "publisher"]}}
+    # a later group of a name ("Ministry of Women, Families, and Children") starts with a word, not an acronym or
+    # a new head: "Ministry of Education, MOSD, MOL" and "Ministry of Interior, National Police" are lists of names
+    group_start = {"TEXT": {"REGEX": r"^[A-Z][a-z][\w’'.]*$", "NOT_IN": ORG_HEADS},
+                   "LOWER": {"NOT_IN": DETERMINERS + ["ministry", "department", "government", "publisher"]}}
     head = tok_in(ORG_HEADS, attr="TEXT")
     pats = [[{**name_tok, "OP": "+"}, head]]
     for extra_groups in range(0, 6):
         p = [{**name_tok, "OP": "*"}, head, tok_in(NAME_CONNECTORS), {"LOWER": "the", "OP": "?"},
              {**cont_tok, "OP": "+"}]
         for _ in range(extra_groups):
-            p += [tok_in(CONTINUATION_CONNECTORS, "{1,2}"), {"LOWER": "the", "OP": "?"}, {**cont_tok, "OP": "+"}]
+            p += [tok_in(CONTINUATION_CONNECTORS, "{1,2}"), {"LOWER": "the", "OP": "?"}, group_start,
+                  {**cont_tok, "OP": "*"}]
         pats.append(p)
     pats.append([tok_in(ORG_DESC_MODS, "+"), tok_in(ORG_DESC_HEADS)])
     pats.append([tok_in(ORG_SINGLE_HEADS)])
@@ -302,7 +307,8 @@ def quantity_patterns() -> list[dict]:
     num = [{"TEXT": {"REGEX": "(?!^(?:19|20)\\d\\d$)(?:" + DIGITS + "|^(?:" + "|".join(NUMBER_WORDS) + ")$)"}}]
     # "ranged from five to 20": the span is "five to 20" (guidelines Q3), so "from" never leads a range
     for lead in ([], [tok_in(["estimated", "approximately", "between"])], [{"LOWER": "an"}, {"LOWER": "estimated"}]):
-        rng = lead + [symbol] + num + [scale, tok_in(["to", "-", "–", "and"]), symbol] + num + [scale]
+        # "two or three" is one figure with alternatives (guidelines N8, value null), like a range
+        rng = lead + [symbol] + num + [scale, tok_in(["to", "-", "–", "and", "or"]), symbol] + num + [scale]
         pats += [rng, rng + [tok_in(["percent", "%"])], rng + currency_words]
     pats.append([{"LOWER": "more"}, {"LOWER": "than"}, tok_in(["double", "twice", "triple", "doubled", "tripled"])])
     fold = {"LOWER": {"REGEX": FOLD}}

@@ -181,6 +181,7 @@ def test_a_bad_pattern_file_is_named_with_its_line(tmp_path) -> None:
 @pytest.mark.parametrize(("factory", "config", "problem"), [
     ("claimnlp_assessment_ruler", {"max_tokens": 0}, "max_tokens must be at least 1, not 0"),
     ("claimnlp_claims", {"min_tokens": 0}, "min_tokens must be at least 1, not 0"),
+    ("claimnlp_claims", {"min_score": 1.0}, "min_score must be at least 0 and below 1, not 1.0"),
     ("claimnlp_counts_linker", {"max_gap": -1}, "max_gap must be 0 or more, not -1"),
     ("claimnlp_label_map", {"mapping": {"GPE": "PLACE"}}, "mapping GPE -> PLACE: 'PLACE' is not one of ORG"),
 ])
@@ -226,6 +227,64 @@ def test_claims_need_a_tagger_only_without_merge(rules_nlp: Language, text: str)
     nlp.add_pipe("claimnlp_claims", name="tagged_claims")
     with pytest.raises(ValueError, match=r"tagged_claims: the doc has no token tags; add a tagger .*claims_tagger"):
         nlp(text)
+
+
+@Language.component("test_tag_claims", assigns=["token.tag"])
+def _tag_claims(doc: Doc) -> Doc:
+    """Stands in for a trained claim tagger: every 'remained inadequate' tagged as a positive run."""
+    words = [t.lower_ for t in doc]
+    for i in range(len(doc) - 1):
+        if words[i:i + 2] == ["remained", "inadequate"]:
+            doc[i].tag_, doc[i + 1].tag_ = "B-positive", "I-positive"
+    for tok in doc:
+        tok.tag_ = tok.tag_ or "O"
+    return doc
+
+
+@pytest.mark.parametrize("prefer", ["rules", "tagger"])
+def test_claims_union_keeps_the_preferred_side_where_cues_and_tagger_overlap(rules_nlp: Language, prefer: str) -> None:
+    text = "Protection remained inadequate and prosecutions decreased."
+    nlp = _pipeline(rules_nlp, "sentencizer", "assessment_ruler")
+    doc = nlp(text)
+    cue = [(c.text, c._.polarity) for c in doc.spans[CLAIMS_KEY]]
+    assert cue == [("remained inadequate and prosecutions decreased", "negative")]
+    nlp.add_pipe("test_tag_claims")
+    nlp.add_pipe("claimnlp_claims", config={"merge": True, "prefer": prefer})
+    doc = nlp(text)
+    got = [(c.text, c._.polarity) for c in doc.spans[CLAIMS_KEY]]
+    if prefer == "rules":
+        assert got == cue
+    else:  # the tagged run wins, the cue span it overlaps goes
+        assert got == [("remained inadequate", "positive")]
+    with pytest.raises(ValueError, match="prefer must be one of rules, tagger, not 'model'"):
+        tokenizer_only().add_pipe("claimnlp_claims", config={"merge": True, "prefer": "model"})
+
+
+def test_scored_claim_tagger_is_the_stock_tagger_plus_its_probabilities(text: str) -> None:
+    """Weights saved by spaCy's ``tagger`` load under ``claimnlp_claims_tagger`` (how a trained pipeline switches);
+    every token gets the probability of its tag, every learned claim its mean as ``span._.score``, and
+    ``min_score`` keeps only runs at least that sure."""
+    stock = tokenizer_only()
+    tagger = stock.add_pipe("tagger", name="claims_tagger")
+    doc = stock.make_doc(text)
+    tags = ["B-negative" if i % 4 == 0 else "I-negative" if i % 4 == 1 else "O" for i in range(len(doc))]
+    stock.initialize(lambda: [Example.from_dict(doc, {"tags": tags})])
+    scored = tokenizer_only()
+    scored.add_pipe("claimnlp_claims_tagger", name="claims_tagger").from_bytes(tagger.to_bytes())
+    assert [t.tag_ for t in scored(text)] == [t.tag_ for t in stock(text)]
+    out = scored(text)
+    assert len(out._.tag_scores) == len(out) and all(0.0 < p <= 1.0 for p in out._.tag_scores)
+    scored.add_pipe("claimnlp_claims", name="claims")
+    got = scored(text)
+    claims = list(got.spans[CLAIMS_KEY])
+    assert claims and all(min(got._.tag_scores) <= c._.score <= max(got._.tag_scores) for c in claims)
+    scored.get_pipe("claims").min_score = max(c._.score for c in claims) + 1e-6
+    none = scored(text)
+    assert not none.spans[CLAIMS_KEY]
+    stock.add_pipe("claimnlp_claims", name="claims", config={"min_score": 0.5})
+    with pytest.raises(ValueError, match="claims: min_score needs tag probabilities; the claim tagger must be a "
+                                         "claimnlp_claims_tagger"):
+        stock(text)
 
 
 @pytest.mark.parametrize("build", [assessment_ruler, claims], ids=lambda b: b.__name__)

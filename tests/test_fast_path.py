@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import onnx
 import pytest
 import spacy
 import torch
@@ -25,6 +26,8 @@ from claimnlp.model_paths import resolve_model
 from claimnlp.pipeline import fast_transformer, load_pipeline
 from claimnlp.pipeline.fast_encoder import OnnxEncoder, export_onnx, length_groups
 from claimnlp.pipeline.fast_transformer import ONNX_FILE, FastTransformer
+from claimnlp.training.onnx_weights import bert_from_onnx
+from claimnlp.training.registry import encoder_path
 
 WORDS = ["the", "government", "identified", "victims", "police", "prosecuted", "traffickers", "and", "in", "of", "to", "a", "2019", "765", "girls", "boys"]
 TEXTS = ["The government identified 765 victims in 2019.", "Police prosecuted traffickers.",
@@ -84,6 +87,27 @@ def test_onnx_encoder_matches_pytorch_on_padded_rows(tiny_bert):
     int8 = OnnxEncoder(export_onnx(model, int8=True), threads=1)(ids, mask).last_hidden_state
     cos = torch.nn.functional.cosine_similarity(int8[real], ref[real], dim=-1)
     assert cos.min() > 0.95
+
+
+def test_an_onnx_export_reads_back_into_the_same_bert_weights(tiny_bert, tmp_path):
+    """What scripts/encoder_from_onnx.py does to an encoder a package ships only as ONNX: every weight comes back
+    under its name and the right way round, and the result loads as a training config's ``paths.encoder``."""
+    model = BertModel.from_pretrained(tiny_bert).eval()
+    torch.manual_seed(1)
+    for param in model.parameters():  # fresh BERT biases are all zero: the exporter would share one tensor
+        param.data.normal_()
+    back = bert_from_onnx(onnx.load_from_string(export_onnx(model, int8=False)).graph, model.config)
+    ref = {k: v for k, v in model.state_dict().items() if not k.startswith("pooler.")}
+    got = back.state_dict()
+    assert sorted(got) == sorted(ref)
+    assert all(torch.equal(got[k], ref[k]) for k in ref)
+    back.save_pretrained(tmp_path / "enc")
+    assert encoder_path(str(tmp_path / "enc")) == str((tmp_path / "enc").resolve())
+    with pytest.raises(RuntimeError, match=r"not a Hugging Face model directory \(no config.json\)$"):
+        encoder_path(str(tmp_path))
+    wider = BertConfig(**{**model.config.to_dict(), "hidden_size": 64})
+    with pytest.raises(ValueError, match="needs its own tokenizer and config"):
+        bert_from_onnx(onnx.load_from_string(export_onnx(model, int8=False)).graph, wider)
 
 
 @pytest.mark.parametrize("runtime", ["onnx-fp32", "onnx-int8"])

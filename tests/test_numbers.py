@@ -12,6 +12,10 @@ from claimnlp.numbers import parse_number, parse_quantity
         ("10%", 10, None), ("half", 0.5, None), ("almost half", 0.5, "upper"), ("$150,000", 150_000, None),
         ("500,000 soles", 500_000, None), ("twenty-five", 25, None), ("fewer than 10", 10, "upper"),
         ("US$1.2 million", 1_200_000, None), ("eight to 15", None, "range"), ("between 10 and 20", None, "range"),
+        # multi-word currency names and multipliers (the value errors of docs/benchmarks.md)
+        ("10,000 Omani rial", 10_000, None), ("up to 1 million Pakistani rupees", 1_000_000, "upper"),
+        ("5,000 CFA francs", 5000, None), ("3,000 Dollars", 3000, None), ("1 million PKR", 1_000_000, None),
+        ("more than fivefold", 5, "lower"), ("10-fold", 10, None), ("twenty-fold", 20, None),
     ],
 )
 def test_spec_values(text, value, bound):
@@ -26,7 +30,7 @@ def test_range_keeps_both_ends():
     assert (q.low, q.high) == (8, 15)
 
 
-@pytest.mark.parametrize("text", ["several", "many", "dozens", "Tier", ""])
+@pytest.mark.parametrize("text", ["several", "many", "dozens", "Tier", "", "manifold", "12 Ministry", "45 victims"])
 def test_not_numbers(text):
     assert parse_quantity(text) is None
 

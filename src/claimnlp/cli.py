@@ -445,8 +445,11 @@ def train(
             raise fail(f"{f}: no such file")
     for f in (*train_files, *dev_files):
         load_gold(f)
-    metrics = train_pipeline(config, output, list(train_files), list(dev_files), gpu=0 if gpu else -1, seed=seed,
-                             overrides=_parse_overrides(overrides), disable=list(disable))
+    try:
+        metrics = train_pipeline(config, output, list(train_files), list(dev_files), gpu=0 if gpu else -1, seed=seed,
+                                 overrides=_parse_overrides(overrides), disable=list(disable))
+    except ValueError as e:  # before training starts: nothing is written
+        raise fail(e) from None
     from .evaluate.report import print_metrics
 
     print_metrics(metrics, f"{output} on {dev_files[0]} (dev)")

@@ -30,13 +30,17 @@ LOWER_BOUNDS = ("more than", "over", "at least", "upwards of", "in excess of", "
 UPPER_BOUNDS = ("fewer than", "less than", "up to", "at most", "under", "below", "no more than", "nearly", "almost")
 APPROX = ("approximately", "about", "around", "roughly", "some", "an estimated", "estimated", "close to", "an average of", "on average")
 CURRENCY_PREFIX = re.compile(r"^(?:US\$|\$|€|£|¥|₹|[A-Z]{3}\s?(?=\d))")
-CURRENCY_SUFFIX = re.compile(
-    r"\s+(?:dollars|euros|pounds|soles|pesos|rupees|taka|naira|shillings|dinars|dirhams|riyals|rials|baht|"
-    r"ringgit|yuan|won|yen|lira|leu|lei|lek|rand|kwacha|cedis|francs|[A-Z]{3})$",
-    re.I,
-)
+CURRENCY_WORDS = ("dollars?|euros?|pounds?|soles|sol|pesos?|rupees?|taka|naira|shillings?|dinars?|dirhams?|riyals?|"
+                  "rials?|baht|ringgit|yuan|renminbi|won|yen|liras?|lira|leu|lei|leke?|rand|kwacha|cedis?|francs?|"
+                  "manat|som|soms|tenge|lari|drams?|kip|riels?|kyats?|rupiah|dong|afghanis?|birr|nakfa|ariary|"
+                  "leones?|dalasis?|kwanzas?|meticais|metical|pula|emalangeni|lilangeni|maloti|loti|ouguiyas?|"
+                  "guaranies|guaranis?|bolivares|bolivars?|colones|colons?|cordobas?|lempiras?|quetzales|quetzals?|"
+                  "reais|real|hryvnias?|rubles?|roubles?|zlotys?|zloty|forints?|korunas?|koruny|kunas?|denars?|leva|"
+                  "lev|marks?|ngultrum|rufiyaa|kina|vatu|tala")
+# "10,000 Omani rial", "1 million Pakistani rupees", "5,000 CFA francs": an optional capitalised word before the unit
+CURRENCY_SUFFIX = re.compile(rf"\s+(?:(?:[A-Z][A-Za-z]+|[A-Z]{{2,4}})\s+)?(?i:{CURRENCY_WORDS})$|\s+[A-Z]{{3}}$")
 PERCENT = re.compile(r"\s*(?:%|percent|per cent|percentage points)$", re.I)
-RANGE = re.compile(r"^(?:between\s+)?(.+?)\s*(?:\bto\b|\band\b|-|–|—)\s*(.+)$", re.I)
+RANGE = re.compile(r"^(?:between\s+)?(.+?)\s*(?:\bto\b|\band\b|\bor\b|-|–|—)\s*(.+)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ def parse_number(text: str) -> int | float | None:
         return _tidy(FRACTIONS[t])
     if t in MULTIPLES:
         return MULTIPLES[t]
+    if t.endswith("fold") and len(t) > 4:  # "fivefold", "five-fold", "10-fold": the multiplier
+        return parse_number(t[:-4].rstrip("- "))
     m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s*-?\s*([a-z]+))?", t)
     if m:
         digits = m.group(1).replace(",", "")

@@ -26,6 +26,7 @@ from ..schema import CLAIM_LABEL, POLARITIES
 from .extensions import CLAIMS_KEY
 
 OUTSIDE = "O"
+PREFER = ("rules", "tagger")  # whose spans win where the cue rules and the tagger overlap (merge = true)
 BIO_TAGS = [OUTSIDE] + [f"{p}-{pol}" for pol in POLARITIES for p in ("B", "I")]
 
 
@@ -57,33 +58,46 @@ def make_claims_scorer() -> Callable[..., dict[str, Any]]:
 @Language.factory(
     "claimnlp_claims",
     assigns=["doc.spans", "span._.polarity"],
-    default_config={"min_tokens": 1, "merge": False, "scorer": {"@scorers": "claimnlp.claims_scorer.v1"}},
+    default_config={"min_tokens": 1, "merge": False, "prefer": "rules", "min_score": 0.0,
+                    "scorer": {"@scorers": "claimnlp.claims_scorer.v1"}},
     default_score_weights=CLAIMS_SCORE_WEIGHTS,
 )
-def make_claims(nlp: Language, name: str, min_tokens: int, merge: bool,
+def make_claims(nlp: Language, name: str, min_tokens: int, merge: bool, prefer: str, min_score: float,
                 scorer: Callable[..., dict[str, Any]] | None) -> ClaimsFromTags:
-    return ClaimsFromTags(name, min_tokens, merge, scorer=scorer)
+    return ClaimsFromTags(name, min_tokens, merge, prefer, min_score, scorer=scorer)
 
 
 class ClaimsFromTags(Pipe):
     """``merge = true`` keeps claims already in the doc (the assessment ruler's) and adds tagged runs
-    that overlap none of them: high-precision cues first, the model's recall for the rest. With
+    that overlap none of them: high-precision cues first, the model's recall for the rest;
+    ``prefer = "tagger"`` turns that round (the model's spans first, cue spans where it found none).
+    ``min_score`` drops tagged runs whose mean tag probability (``doc._.tag_scores``, left by
+    ``claimnlp_claims_tagger``) is lower; each kept run carries it as ``span._.score``. With
     ``merge`` the tagger is optional (a pipeline may ship it disabled), so the factory requires no
     ``token.tag``; without ``merge`` it is all there is, and a doc without tags is an error."""
 
-    def __init__(self, name: str, min_tokens: int, merge: bool = False, *,
-                 scorer: Callable[..., dict[str, Any]] | None = score_claims) -> None:
+    def __init__(self, name: str, min_tokens: int, merge: bool = False, prefer: str = "rules",
+                 min_score: float = 0.0, *, scorer: Callable[..., dict[str, Any]] | None = score_claims) -> None:
         if min_tokens < 1:
             raise ValueError(f"{name}: min_tokens must be at least 1, not {min_tokens}")
+        if prefer not in PREFER:
+            raise ValueError(f"{name}: prefer must be one of {', '.join(PREFER)}, not {prefer!r}")
+        if not 0.0 <= min_score < 1.0:
+            raise ValueError(f"{name}: min_score must be at least 0 and below 1, not {min_score}")
         self.name = name
         self.min_tokens = min_tokens
         self.merge = merge
+        self.prefer = prefer
+        self.min_score = min_score
         self.scorer = scorer
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.merge and len(doc) and not doc.has_annotation("TAG"):
             raise ValueError(f"{self.name}: the doc has no token tags; add a tagger trained on claim BIO tags "
                              f"(claims_tagger) before it, or set merge = true to keep the assessment ruler's claims")
+        if self.min_score and doc.has_annotation("TAG") and doc._.tag_scores is None:
+            raise ValueError(f"{self.name}: min_score needs tag probabilities; the claim tagger must be a "
+                             f"claimnlp_claims_tagger, not a plain tagger")
         out: list[Span | None] = []
         run: list[tuple[int, str]] = []
         for tok in doc:
@@ -98,9 +112,11 @@ class ClaimsFromTags(Pipe):
             out.append(self._span(doc, run))
         tagged = [s for s in out if s is not None]
         if self.merge and CLAIMS_KEY in doc.spans:
-            kept = list(doc.spans[CLAIMS_KEY])
-            taken = {i for s in kept for i in range(s.start, s.end)}
-            tagged = sorted(kept + [s for s in tagged if not taken & set(range(s.start, s.end))],
+            first, rest = list(doc.spans[CLAIMS_KEY]), tagged
+            if self.prefer == "tagger":
+                first, rest = rest, first
+            taken = {i for s in first for i in range(s.start, s.end)}
+            tagged = sorted(first + [s for s in rest if not taken & set(range(s.start, s.end))],
                             key=lambda s: s.start)
         doc.spans[CLAIMS_KEY] = tagged
         return doc
@@ -115,4 +131,8 @@ class ClaimsFromTags(Pipe):
             return None
         span = Span(doc, start, end, label=CLAIM_LABEL)
         span._.polarity = Counter(p for _, p in run).most_common(1)[0][0]
+        if doc._.tag_scores is not None:
+            span._.score = sum(doc._.tag_scores[i] for i, _ in run) / len(run)
+            if span._.score < self.min_score:
+                return None
         return span

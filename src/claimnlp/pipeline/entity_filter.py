@@ -47,6 +47,14 @@ MODIFIEE = ["identification", "services", "service", "protection", "assistance",
             "safety", "health", "education", "grooming", "brides", "bride", "workers", "referrals", "applications",
             "camp", "camps", "vulnerability", "case", "cases", "registry", "’s", "'s", "’", "'"]
 AS_JOB = ["as"]
+# the last word of a defined name that makes its acronym no ORG: ``Prevention of Trafficking in Persons Act
+# (PTPA)`` is a law, ``Memorandum of Understanding (MOU)`` a document, ``Child Protection Units (CPUs)`` many
+# bodies (guidelines O5, O10)
+NOT_ORG_HEADS = ["act", "law", "code", "decree", "bill", "plan", "strategy", "program", "programme", "policy",
+                 "protocol", "convention", "mechanism", "fund", "fleet", "database", "hotline", "system", "zone",
+                 "region", "airport", "framework", "understanding", "certificate", "procedures", "guidelines",
+                 "units", "centers", "centres", "committees", "offices", "courts", "commissions", "teams", "groups",
+                 "agencies", "councils", "directorates", "departments", "shelters", "forces", "networks"]
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
@@ -113,12 +121,13 @@ class EntityFilter:
     """Drops ruler matches that the spec's context rules exclude; see the module docstring."""
 
     def __init__(self, nlp: Language, name: str, id_words: list[str], definite: list[str], modifiee: list[str],
-                 propagate_acronyms: bool) -> None:
+                 propagate_acronyms: bool, not_org_heads: list[str]) -> None:
         self.name = name
         self.id_words = set(id_words)
         self.definite = set(definite)
         self.modifiee = set(modifiee)
         self.propagate_acronyms = propagate_acronyms
+        self.not_org_heads = set(not_org_heads)
 
     def __call__(self, doc: Doc) -> Doc:
         require_entities(doc, self.name)
@@ -200,13 +209,20 @@ class EntityFilter:
         return not (_low(_prev(doc, ent)) in AS_JOB and ent[-1].lower_ in ("workers", "worker", "laborers", "domestics"))
 
     def _acronyms(self, doc: Doc, ents: list[Span]) -> list[Span]:
-        """``Name (ACR)`` with Name an ORG makes every ``ACR`` in the document an ORG."""
+        """The document's own definitions decide what an acronym is: ``Name (ACR)`` with Name an ORG makes every
+        ``ACR`` an ORG; any other Name ending in a word of ``not_org_heads`` (a law, a plan, plural bodies) makes
+        it none, whatever the rulers or ``ner`` said."""
         orgs_end = {e.end for e in ents if e.label_ == "ORG"}
-        acronyms = {
-            doc[i + 1].text
-            for i, t in enumerate(doc[:-2])
-            if t.text == "(" and i in orgs_end and doc[i + 2].text == ")" and doc[i + 1].is_upper and len(doc[i + 1]) > 1
-        }
+        acronyms, not_orgs = set(), set()
+        for i, t in enumerate(doc[1:-2], start=1):
+            if t.text == "(" and doc[i + 2].text == ")" and doc[i + 1].is_upper and len(doc[i + 1]) > 1:
+                if i in orgs_end:
+                    acronyms.add(doc[i + 1].text)
+                elif doc[i - 1].lower_ in self.not_org_heads and doc[i - 1].is_title:
+                    not_orgs.add(doc[i + 1].text)
+        acronyms -= not_orgs
+        if not_orgs:
+            ents = [e for e in ents if not (e.label_ == "ORG" and e.text in not_orgs)]
         if not acronyms:
             return ents
         taken = {i for e in ents for i in range(e.start, e.end)}
@@ -218,8 +234,9 @@ class EntityFilter:
     "claimnlp_entity_filter",
     assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
     requires=["doc.ents"],
-    default_config={"id_words": ID_WORDS, "definite": DEFINITE, "modifiee": MODIFIEE, "propagate_acronyms": True},
+    default_config={"id_words": ID_WORDS, "definite": DEFINITE, "modifiee": MODIFIEE, "propagate_acronyms": True,
+                    "not_org_heads": NOT_ORG_HEADS},
 )
 def make_entity_filter(nlp: Language, name: str, id_words: list[str], definite: list[str], modifiee: list[str],
-                       propagate_acronyms: bool) -> EntityFilter:
-    return EntityFilter(nlp, name, id_words, definite, modifiee, propagate_acronyms)
+                       propagate_acronyms: bool, not_org_heads: list[str]) -> EntityFilter:
+    return EntityFilter(nlp, name, id_words, definite, modifiee, propagate_acronyms, not_org_heads)

@@ -25,7 +25,7 @@ def _counts(span: Span) -> list[Span]:
 
 def register() -> None:
     """Idempotent: importing any component module calls it."""
-    for name, default in (("passage_id", None), ("meta", None), ("relations", None)):
+    for name, default in (("passage_id", None), ("meta", None), ("relations", None), ("tag_scores", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
     for name in ("value", "low", "high", "bound", "polarity", "score"):

@@ -16,6 +16,7 @@ from ..training import registry as _training_registry  # noqa: F401  (claimnlp.m
 from . import (  # noqa: F401
     assessment_ruler,
     claims,
+    claims_tagger,
     entity_filter,
     fast_transformer,
     label_map,
@@ -39,8 +40,9 @@ def read_patterns(paths: list[str]) -> list[dict]:
     return out
 
 
-def load_pipeline(name_or_path: str | None = None) -> Language:
-    """Load a pipeline directory or package and check it speaks claimnlp's labels."""
+def load_pipeline(name_or_path: str | None = None, config: dict | None = None) -> Language:
+    """Load a pipeline directory or package and check it speaks claimnlp's labels; ``config`` holds
+    overrides of its config.cfg, as ``spacy.load`` takes them (e.g. another component order)."""
     target = resolve_model(name_or_path)
     if isinstance(target, Path):
         if not target.is_dir():
@@ -53,7 +55,7 @@ def load_pipeline(name_or_path: str | None = None) -> Language:
         except (ValueError, UnicodeDecodeError) as e:
             raise ModelError(f"{target / 'meta.json'}: corrupt ({e})") from None
     try:
-        nlp = spacy.load(target)
+        nlp = spacy.load(target, config=config or {})
     except OSError as e:
         msg = str(e).splitlines()[0]
         raise ModelError(f"{target}: cannot load pipeline ({msg})") from None

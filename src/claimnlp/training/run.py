@@ -49,6 +49,10 @@ def train_pipeline(config: Path, output: Path, train: Path | list[Path], dev: Pa
     started = time.time()
     trains, devs = _paths(train), _paths(dev)
     workdir = workdir or Path(".cache") / "train" / output.name
+    out, work = output.resolve(), workdir.resolve()
+    if out == work or work in out.parents or out in work.parents:
+        # the trained pipeline replaces ``output`` whole: inside the work folder it would delete its own model-best
+        raise ValueError(f"{output}: the output folder overlaps the training work folder {workdir}; choose another")
     if workdir.exists():
         shutil.rmtree(workdir)
     blank = spacy.util.load_model_from_config(spacy.util.load_config(config, interpolate=False), auto_fill=True)
