@@ -95,16 +95,16 @@ def main() -> None:
                     help="instead of scoring, write the model in this variant (repeat: an entity and a claims "
                          "variant together) back to its folder, versioned and dev-scored as after training")
     args = ap.parse_args()
+    base_order = load_pipeline(args.model).component_names
     if args.apply:
         variant = combine([VARIANTS[name] for name in args.apply])
-        nlp = build(args.model, variant, load_pipeline(args.model).component_names)
+        nlp = build(args.model, variant, base_order)
         m = save_in_place(nlp, Path(args.model), Path(args.gold))
         version = json.loads((Path(args.model) / "meta.json").read_text(encoding="utf-8"))["version"]
         print(f"wrote {args.model} {version} as {' + '.join(args.apply)}: dev micro "
               f"{m['overall']['strict']['micro']['f1']:.3f}")
         return
     gold = read_records(args.gold)
-    base_order = load_pipeline(args.model).component_names
     print(f"{args.model} on {args.gold}: strict F1 (partial F1)")
     out: dict[str, Any] = {"model": args.model, "gold": args.gold, "variants": {}}
     for name, variant in VARIANTS.items():

@@ -30,7 +30,8 @@ CUSTOM_ASSIGNS = {
     "entity_filter": ["doc.ents", "token.ent_iob", "token.ent_type"],
     "quantity_values": ["span._.value", "span._.low", "span._.high", "span._.bound"],
     "assessment_ruler": ["doc.spans", "span._.polarity"],
-    "claims": ["doc.spans", "span._.polarity"],
+    "claims": ["doc.spans", "span._.polarity", "span._.score"],
+    "claims_tagger": ["token.tag", "doc._.tag_scores"],  # enabled in claimnlp-trf
     "counts_linker": ["doc._.relations"],
 }
 ENTITY_CONSUMERS = ["claimnlp_entity_filter", "claimnlp_quantity_values", "claimnlp_counts_linker",

@@ -438,7 +438,7 @@ def train(
     disable: list[str] = typer.Option([], "--disable", help="ship this component disabled (chosen on dev)"),
 ) -> None:
     """Train a pipeline with spacy train; meta.json gets the dev scores and the training-data hash."""
-    from .training.run import train_pipeline
+    from .training.run import WorkFolderError, train_pipeline
 
     for f in (config, *train_files, *dev_files):
         if not f.is_file():
@@ -448,7 +448,7 @@ def train(
     try:
         metrics = train_pipeline(config, output, list(train_files), list(dev_files), gpu=0 if gpu else -1, seed=seed,
                                  overrides=_parse_overrides(overrides), disable=list(disable))
-    except ValueError as e:  # before training starts: nothing is written
+    except WorkFolderError as e:  # raised before training starts: nothing is written
         raise fail(e) from None
     from .evaluate.report import print_metrics
 

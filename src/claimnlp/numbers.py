@@ -31,11 +31,11 @@ UPPER_BOUNDS = ("fewer than", "less than", "up to", "at most", "under", "below",
 APPROX = ("approximately", "about", "around", "roughly", "some", "an estimated", "estimated", "close to", "an average of", "on average")
 CURRENCY_PREFIX = re.compile(r"^(?:US\$|\$|€|£|¥|₹|[A-Z]{3}\s?(?=\d))")
 CURRENCY_WORDS = ("dollars?|euros?|pounds?|soles|sol|pesos?|rupees?|taka|naira|shillings?|dinars?|dirhams?|riyals?|"
-                  "rials?|baht|ringgit|yuan|renminbi|won|yen|liras?|lira|leu|lei|leke?|rand|kwacha|cedis?|francs?|"
+                  "rials?|baht|ringgit|yuan|renminbi|won|yen|liras?|leu|lei|leke?|rand|kwacha|cedis?|francs?|"
                   "manat|som|soms|tenge|lari|drams?|kip|riels?|kyats?|rupiah|dong|afghanis?|birr|nakfa|ariary|"
                   "leones?|dalasis?|kwanzas?|meticais|metical|pula|emalangeni|lilangeni|maloti|loti|ouguiyas?|"
                   "guaranies|guaranis?|bolivares|bolivars?|colones|colons?|cordobas?|lempiras?|quetzales|quetzals?|"
-                  "reais|real|hryvnias?|rubles?|roubles?|zlotys?|zloty|forints?|korunas?|koruny|kunas?|denars?|leva|"
+                  "reais|real|hryvnias?|rubles?|roubles?|zlotys?|forints?|korunas?|koruny|kunas?|denars?|leva|"
                   "lev|marks?|ngultrum|rufiyaa|kina|vatu|tala")
 # "10,000 Omani rial", "1 million Pakistani rupees", "5,000 CFA francs": an optional capitalised word before the unit
 CURRENCY_SUFFIX = re.compile(rf"\s+(?:(?:[A-Z][A-Za-z]+|[A-Z]{{2,4}})\s+)?(?i:{CURRENCY_WORDS})$|\s+[A-Z]{{3}}$")

@@ -57,7 +57,7 @@ def make_claims_scorer() -> Callable[..., dict[str, Any]]:
 
 @Language.factory(
     "claimnlp_claims",
-    assigns=["doc.spans", "span._.polarity"],
+    assigns=["doc.spans", "span._.polarity", "span._.score"],
     default_config={"min_tokens": 1, "merge": False, "prefer": "rules", "min_score": 0.0,
                     "scorer": {"@scorers": "claimnlp.claims_scorer.v1"}},
     default_score_weights=CLAIMS_SCORE_WEIGHTS,

@@ -37,6 +37,10 @@ def dev_summary(metrics: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class WorkFolderError(ValueError):
+    """An output that ``train_pipeline`` would delete with its own work folder: refused before training."""
+
+
 def train_pipeline(config: Path, output: Path, train: Path | list[Path], dev: Path | list[Path], *, gpu: int = -1,
                    fraction: float = 1.0, seed: int = 0, overrides: dict[str, Any] | None = None,
                    workdir: Path | None = None, disable: list[str] | None = None) -> dict[str, Any]:
@@ -52,7 +56,7 @@ def train_pipeline(config: Path, output: Path, train: Path | list[Path], dev: Pa
     out, work = output.resolve(), workdir.resolve()
     if out == work or work in out.parents or out in work.parents:
         # the trained pipeline replaces ``output`` whole: inside the work folder it would delete its own model-best
-        raise ValueError(f"{output}: the output folder overlaps the training work folder {workdir}; choose another")
+        raise WorkFolderError(f"{output}: the output folder overlaps the training work folder {workdir}; choose another")
     if workdir.exists():
         shutil.rmtree(workdir)
     blank = spacy.util.load_model_from_config(spacy.util.load_config(config, interpolate=False), auto_fill=True)
