@@ -16,12 +16,16 @@ training, the version is stamped anew from the changed config and the dev scores
         --candidate onnx-int8:192/176 --candidate onnx-int8:256/224 --json docs/results/fast_path_dev.json
     python scripts/fast_path.py convert --model claimnlp-trf --runtime onnx-int8 --window 128 --stride 128 \\
         -o src/claimnlp/models/claimnlp-trf
+
+``--keep-fp32 NAME=REGEX`` tries other sets of encoder nodes left in fp32 under int8, e.g.
+``--keep-fp32 'attn-out=/layer\\.\\d+/(?:output/dense|attention/output/dense)/MatMul$'``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -66,8 +70,16 @@ def check(args: argparse.Namespace) -> None:
                                    "f1": {k: v["strict"]["f1"] for k, v in ref_m["labels"].items()}}]
     rows[0]["f1"]["micro"] = ref_m["overall"]["strict"]["micro"]["f1"]
     print(f"{args.gold}: {len(gold)} passages; reference {args.reference}: {ref_speed:,.0f} tokens/s")
-    for spec in args.candidate:
-        comp, speed = score(variant(args.model, spec), gold)
+    recipes: list[tuple[str, re.Pattern[str] | None]] = [(spec, None) for spec in args.candidate]
+    for keep in args.keep_fp32:  # the int8 candidates again, exported with other nodes left in fp32
+        name, _, pattern = keep.partition("=")
+        recipes += [(f"{spec} keep {name}", re.compile(pattern)) for spec in args.candidate if "int8" in spec]
+    for spec, keep_fp32 in recipes:
+        nlp = variant(args.model, spec.split(" ")[0])
+        if keep_fp32 is not None:
+            trf = nlp.get_pipe("transformer")
+            trf.keep_fp32, trf._onnx, trf._encoder = keep_fp32, None, None
+        comp, speed = score(nlp, gold)
         d = paired_difference(comp, ref, resamples=args.resamples)["strict"]
         m = summarise(comp, resamples=10)
         f1 = {**{k: v["strict"]["f1"] for k, v in m["labels"].items()}, "micro": m["overall"]["strict"]["micro"]["f1"]}
@@ -101,6 +113,8 @@ def main() -> None:
     c.add_argument("--gold", required=True)
     c.add_argument("--reference", default="fp32:128/96", help="runtime:window/stride the model was trained with")
     c.add_argument("--candidate", action="append", required=True, help="runtime:window/stride")
+    c.add_argument("--keep-fp32", action="append", default=[], metavar="NAME=REGEX",
+                   help="also try each int8 candidate with these ONNX nodes left in fp32 (fast_encoder.FP32_NODES)")
     c.add_argument("--resamples", type=int, default=1000)
     c.add_argument("--json")
     v = sub.add_parser("convert", help="write the pipeline with the chosen runtime and window")

@@ -24,6 +24,7 @@ from claimnlp.training.run import save_in_place
 
 RULES = "src/claimnlp/models/claimnlp-rules"
 KEEP = ("parser",)  # the stock parser: the same weights in both, and heavy
+SAME = {"entity_ruler": "claimnlp_entity_ruler"}  # an older factory -> the one that replaces it
 
 
 def main() -> None:
@@ -37,7 +38,8 @@ def main() -> None:
     for name in rules.component_names:
         if name in KEEP or name not in nlp.component_names:
             continue
-        if nlp.get_pipe_meta(name).factory != rules.get_pipe_meta(name).factory:
+        factory = nlp.get_pipe_meta(name).factory
+        if SAME.get(factory, factory) != rules.get_pipe_meta(name).factory:
             continue
         names = nlp.component_names
         after = names[names.index(name) + 1] if names.index(name) + 1 < len(names) else None

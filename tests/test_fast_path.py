@@ -175,3 +175,41 @@ def test_shipped_fast_path_tags_like_the_fp32_path(shipped_trf, corpus_rows):
     same = sum(len(a & b) for a, b in zip(fast_ents, ref_ents, strict=True))
     union = sum(len(a | b) for a, b in zip(fast_ents, ref_ents, strict=True))
     assert same / union >= 0.97, json.dumps({"same": same, "union": union})
+
+
+def test_loading_weights_gives_what_spacy_transformers_loads(tiny_bert, tmp_path):
+    """``fast_transformer.load_weights`` is spacy-transformers' own load with fewer copies: same weights,
+    same tokenizer, same activations."""
+    nlp = tiny_nlp(tiny_bert, "fp32")
+    nlp.to_disk(tmp_path / "p")
+    ours = spacy.load(tmp_path / "p").get_pipe("transformer")
+    theirs = tiny_nlp(tiny_bert, "fp32").get_pipe("transformer")
+    super(FastTransformer, theirs).from_disk(tmp_path / "p" / "transformer", exclude=["vocab"])
+    got, ref = ours._shim._model.state_dict(), theirs._shim._model.state_dict()
+    assert sorted(got) == sorted(ref) and all(torch.equal(got[k], ref[k]) for k in ref)
+    assert ours._shim._hfmodel.tokenizer.get_vocab() == theirs._shim._hfmodel.tokenizer.get_vocab()
+    config = [{k: v for k, v in c._model.config.to_dict().items() if k != "_name_or_path"}  # a temp folder's name
+              for c in (ours._shim, theirs._shim)]
+    assert config[0] == config[1]
+    for a, b in zip(hidden(spacy.load(tmp_path / "p"), TEXTS), hidden(nlp, TEXTS), strict=True):
+        assert np.array_equal(a, b)
+
+
+@pytest.mark.slow
+def test_loading_the_shipped_transformer_holds_few_copies_of_its_weights():
+    """spacy-transformers' load peaks at about five copies of the weights (450 MB for MiniLM-L6), which put
+    the transformer pipeline over its 1 GB memory budget; ours holds at most two at once, and a third's
+    worth of slack is left for the rest of the pipeline's load."""
+    weights = (Path(resolve_model("claimnlp-trf")) / "transformer" / "model").stat().st_size
+    script = (
+        "import claimnlp.pipeline as p\n"
+        "def hwm():\n"
+        "    return int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]) * 1024\n"
+        "before = hwm()\n"
+        "p.load_pipeline('claimnlp-trf')\n"
+        "print(hwm() - before)\n")
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert int(out.stdout.split()[-1]) < 3 * weights

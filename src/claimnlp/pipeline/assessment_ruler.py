@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
 from ..schema import CLAIM_LABEL, POLARITIES
+from .anchors import AnchorIndex, match_runs
 from .claims import CLAIMS_SCORE_WEIGHTS, score_claims
 from .extensions import CLAIMS_KEY, sentence
 
@@ -103,6 +104,7 @@ class AssessmentRuler(Pipe):
         self.scorer = scorer
         self.patterns: list[dict[str, Any]] = []
         self.matcher = Matcher(nlp.vocab)
+        self._index: AnchorIndex | None = None  # built on first use from the patterns
         self._warned_empty = False
 
     def __len__(self) -> int:
@@ -117,6 +119,7 @@ class AssessmentRuler(Pipe):
     def clear(self) -> None:
         self.patterns = []
         self.matcher = Matcher(self.nlp.vocab)
+        self._index = None
 
     def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
         """Add cue patterns, all or none: the first bad one raises a ``ValueError`` naming it by its
@@ -131,6 +134,7 @@ class AssessmentRuler(Pipe):
         for p in patterns:
             self.matcher.add(str(len(self.patterns)), [p["pattern"]])
             self.patterns.append(dict(p))
+        self._index = None
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.patterns and not self._warned_empty:
@@ -139,7 +143,10 @@ class AssessmentRuler(Pipe):
                           stacklevel=2)
             self._warned_empty = True
         candidates = []
-        for key, start, _end in self.matcher(doc) if self.patterns else ():  # an empty Matcher warns W036 per doc
+        if self.patterns and self._index is None:
+            self._index = AnchorIndex(self.nlp.vocab, [p["pattern"] for p in self.patterns])
+        runs = self._index.runs(doc) if self._index is not None else []  # an empty Matcher warns W036 per doc
+        for key, start, _end in match_runs(self.matcher, doc, runs):
             p = self.patterns[int(self.nlp.vocab.strings[key])]
             s = start + int(p.get("start", 0))
             if s > 0 and doc[s - 1].lower_ in p.get("not_after", ()):

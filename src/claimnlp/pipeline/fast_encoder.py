@@ -30,8 +30,11 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 FP32_NODES = re.compile(r"/layer\.\d+/(?:output/dense|ffn/lin2)/MatMul$")
 
 
-def export_onnx(transformer: torch.nn.Module, int8: bool) -> bytes:
-    """The encoder as an ONNX graph with dynamic batch and length axes, its linear layers int8 if asked."""
+def export_onnx(transformer: torch.nn.Module, int8: bool, keep_fp32: re.Pattern[str] = FP32_NODES) -> bytes:
+    """The encoder as an ONNX graph with dynamic batch and length axes, its linear layers int8 if asked.
+
+    ``keep_fp32`` names the nodes that int8 leaves in fp32 (``scripts/fast_path.py check --keep-fp32`` tries others).
+    """
     example = {"input_ids": torch.ones((2, 8), dtype=torch.int64),
                "attention_mask": torch.ones((2, 8), dtype=torch.int64),
                "token_type_ids": torch.zeros((2, 8), dtype=torch.int64)}
@@ -47,7 +50,7 @@ def export_onnx(transformer: torch.nn.Module, int8: bool) -> bytes:
             data = fp32.read_bytes()
         else:
             quantized = Path(tmp) / "encoder.int8.onnx"
-            keep = [n.name for n in onnx.load(str(fp32)).graph.node if FP32_NODES.search(n.name)]
+            keep = [n.name for n in onnx.load(str(fp32)).graph.node if keep_fp32.search(n.name)]
             quantize_dynamic(str(fp32), str(quantized), weight_type=QuantType.QInt8, per_channel=True,
                              nodes_to_exclude=keep)
             data = quantized.read_bytes()

@@ -18,6 +18,7 @@ from . import (  # noqa: F401
     claims,
     claims_tagger,
     entity_filter,
+    entity_ruler,
     fast_transformer,
     label_map,
     linker,
