@@ -70,12 +70,12 @@ def check(args: argparse.Namespace) -> None:
                                    "f1": {k: v["strict"]["f1"] for k, v in ref_m["labels"].items()}}]
     rows[0]["f1"]["micro"] = ref_m["overall"]["strict"]["micro"]["f1"]
     print(f"{args.gold}: {len(gold)} passages; reference {args.reference}: {ref_speed:,.0f} tokens/s")
-    recipes: list[tuple[str, re.Pattern[str] | None]] = [(spec, None) for spec in args.candidate]
+    recipes: list[tuple[str, str, re.Pattern[str] | None]] = [(spec, spec, None) for spec in args.candidate]
     for keep in args.keep_fp32:  # the int8 candidates again, exported with other nodes left in fp32
         name, _, pattern = keep.partition("=")
-        recipes += [(f"{spec} keep {name}", re.compile(pattern)) for spec in args.candidate if "int8" in spec]
-    for spec, keep_fp32 in recipes:
-        nlp = variant(args.model, spec.split(" ")[0])
+        recipes += [(f"{spec} keep {name}", spec, re.compile(pattern)) for spec in args.candidate if "int8" in spec]
+    for label, spec, keep_fp32 in recipes:
+        nlp = variant(args.model, spec)
         if keep_fp32 is not None:
             trf = nlp.get_pipe("transformer")
             trf.keep_fp32, trf._onnx, trf._encoder = keep_fp32, None, None
@@ -83,12 +83,12 @@ def check(args: argparse.Namespace) -> None:
         d = paired_difference(comp, ref, resamples=args.resamples)["strict"]
         m = summarise(comp, resamples=10)
         f1 = {**{k: v["strict"]["f1"] for k, v in m["labels"].items()}, "micro": m["overall"]["strict"]["micro"]["f1"]}
-        rows.append({"variant": spec, "tokens_per_s": round(speed), "speedup": round(speed / ref_speed, 2),
+        rows.append({"variant": label, "tokens_per_s": round(speed), "speedup": round(speed / ref_speed, 2),
                      "f1": f1, "diff": {k: {"diff": d[k]["diff"], "ci": d[k]["ci"]} for k in LABELS}})
         cells = "  ".join(f"{k} {f1[k]:.4f} ({d[k]['diff']:+.4f} [{d[k]['ci'][0]:+.4f}, {d[k]['ci'][1]:+.4f}])"
                           for k in LABELS)
         worst = max(abs(d[k]["diff"]) for k in LABELS)
-        print(f"{spec:<20} {speed:>7,.0f} tok/s {speed / ref_speed:4.2f}x  {cells}  max |diff| {worst:.4f}", flush=True)
+        print(f"{label:<20} {speed:>7,.0f} tok/s {speed / ref_speed:4.2f}x  {cells}  max |diff| {worst:.4f}", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps({"gold": args.gold, "model": args.model, "reference": args.reference,
                                                "resamples": args.resamples, "rows": rows}, indent=1) + "\n",

@@ -10,6 +10,8 @@ fp32 path's.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -182,7 +184,8 @@ def test_loading_weights_gives_what_spacy_transformers_loads(tiny_bert, tmp_path
     same tokenizer, same activations."""
     nlp = tiny_nlp(tiny_bert, "fp32")
     nlp.to_disk(tmp_path / "p")
-    ours = spacy.load(tmp_path / "p").get_pipe("transformer")
+    loaded = spacy.load(tmp_path / "p")
+    ours = loaded.get_pipe("transformer")
     theirs = tiny_nlp(tiny_bert, "fp32").get_pipe("transformer")
     super(FastTransformer, theirs).from_disk(tmp_path / "p" / "transformer", exclude=["vocab"])
     got, ref = ours._shim._model.state_dict(), theirs._shim._model.state_dict()
@@ -191,7 +194,7 @@ def test_loading_weights_gives_what_spacy_transformers_loads(tiny_bert, tmp_path
     config = [{k: v for k, v in c._model.config.to_dict().items() if k != "_name_or_path"}  # a temp folder's name
               for c in (ours._shim, theirs._shim)]
     assert config[0] == config[1]
-    for a, b in zip(hidden(spacy.load(tmp_path / "p"), TEXTS), hidden(nlp, TEXTS), strict=True):
+    for a, b in zip(hidden(loaded, TEXTS), hidden(nlp, TEXTS), strict=True):
         assert np.array_equal(a, b)
 
 
@@ -208,8 +211,5 @@ def test_loading_the_shipped_transformer_holds_few_copies_of_its_weights():
         "before = hwm()\n"
         "p.load_pipeline('claimnlp-trf')\n"
         "print(hwm() - before)\n")
-    import subprocess
-    import sys
-
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert int(out.stdout.split()[-1]) < 3 * weights

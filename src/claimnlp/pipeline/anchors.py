@@ -111,10 +111,11 @@ class AnchorIndex:
         starts = np.flatnonzero(is_start)
         sentence = np.cumsum(is_start) - 1
         orths, inverse = np.unique(arr[:, 0], return_inverse=True)
+        inverse = inverse.ravel()
         per_lexeme = [self._tests_of(int(o)) for o in orths]
         present = np.zeros((len(starts), len(self.matrix)), dtype=np.int32)
-        for k in np.flatnonzero(np.fromiter((len(t) for t in per_lexeme), dtype=np.int64)[inverse.ravel()]):
-            present[sentence[k], per_lexeme[inverse.ravel()[k]]] = 1
+        for k in np.flatnonzero(np.fromiter((len(t) for t in per_lexeme), dtype=np.int64)[inverse]):
+            present[sentence[k], per_lexeme[inverse[k]]] = 1
         wanted = ((present @ self.matrix) >= self.required).any(axis=1)
         bounds = [*starts.tolist(), len(doc)]
         runs: list[tuple[int, int]] = []
